@@ -1,0 +1,226 @@
+import path from 'node:path';
+
+/**
+ * Every setting Spruce reads, parsed and checked once at start. Each entry documents its variable and default;
+ * `.env.example` lists the same. A bad value stops the start with one message per problem rather than failing
+ * later in the middle of a request.
+ */
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  dataDir: string;
+
+  /** postgres://… for PostgreSQL; otherwise a SQLite file path (default `<dataDir>/spruce.db`). */
+  databaseUrl: string | null;
+  sqlitePath: string;
+  databasePoolSize: number;
+  /** Use named prepared statements on PostgreSQL (turn off behind a transaction-pooling PgBouncer). */
+  databasePreparedStatements: boolean;
+  /** Run pending migrations when the API starts; default on for SQLite, off for PostgreSQL. */
+  migrateOnStart: boolean;
+
+  /** HMAC secret for tokens. In development a random one is generated and kept under dataDir. */
+  secretKey: string | null;
+  jwtAlgorithm: 'HS256' | 'HS384' | 'HS512';
+  jwtAudience: string;
+  accessTokenExpireSeconds: number;
+  verifyTokenExpireSeconds: number;
+  resetTokenExpireSeconds: number;
+  /** How long a process may trust its local copy of account state and token revocation between broadcasts. */
+  authCacheSeconds: number;
+
+  passwordMinLength: number;
+  passwordMaxLength: number;
+  argon2MemoryKib: number;
+  argon2TimeCost: number;
+  argon2Parallelism: number;
+
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerAddress: number;
+  loginFailureWindowSeconds: number;
+  requireVerifiedLogin: boolean;
+
+  redisUrl: string | null;
+  redisKeyPrefix: string;
+  smtpUrl: string | null;
+  mailFrom: string;
+  outboxDir: string;
+  runWorkerInApi: boolean;
+
+  otpTtlSeconds: number;
+  otpResendSeconds: number;
+  otpDailyLimit: number;
+  otpMaxAttempts: number;
+
+  corsOrigins: string[];
+  trustProxy: boolean | string;
+  metricsEnabled: boolean;
+  metricsToken: string | null;
+  rateLimitMax: number;
+  rateLimitWindowSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optionalString(name: string): string | null {
+    return this.raw(name) ?? null;
+  }
+
+  int(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+    if (['0', 'false', 'no', 'off'].includes(value)) return false;
+    this.problems.push(`${name} must be true or false, got "${value}"`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+    return fallback;
+  }
+
+  url(name: string, protocols: readonly string[]): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        this.problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+        return null;
+      }
+      return value;
+    } catch {
+      this.problems.push(`${name} is not a valid URL`);
+      return null;
+    }
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const read = new EnvReader(env);
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const dataDir = path.resolve(read.string('DATA_DIR', './data'));
+
+  const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const secretKey = read.optionalString('SECRET_KEY');
+  if (secretKey !== null && secretKey.length < 32) {
+    read.problems.push('SECRET_KEY must be at least 32 characters (try: openssl rand -hex 32)');
+  }
+  if (nodeEnv === 'production' && secretKey === null) {
+    read.problems.push('SECRET_KEY is required when NODE_ENV=production (try: openssl rand -hex 32)');
+  }
+
+  const passwordMinLength = read.int('PASSWORD_MIN_LENGTH', 10, 8, 128);
+  const passwordMaxLength = read.int('PASSWORD_MAX_LENGTH', 64, 8, 1024);
+  if (passwordMinLength > passwordMaxLength) {
+    read.problems.push('PASSWORD_MIN_LENGTH must not be greater than PASSWORD_MAX_LENGTH');
+  }
+
+  const trustProxyRaw = read.raw('TRUST_PROXY');
+  let trustProxy: boolean | string = false;
+  if (trustProxyRaw !== undefined) {
+    const lowered = trustProxyRaw.toLowerCase();
+    if (['true', '1', 'yes'].includes(lowered)) trustProxy = true;
+    else if (['false', '0', 'no'].includes(lowered)) trustProxy = false;
+    else trustProxy = trustProxyRaw; // comma-separated addresses or CIDR ranges of the trusted proxies
+  }
+
+  const config: Config = {
+    env: nodeEnv,
+    host: read.string('HOST', '127.0.0.1'),
+    port: read.int('PORT', 8000, 0, 65535),
+    logLevel: read.oneOf(
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      nodeEnv === 'test' ? 'silent' : 'info',
+    ),
+    dataDir,
+
+    databaseUrl,
+    sqlitePath: path.resolve(read.string('SQLITE_PATH', path.join(dataDir, 'spruce.db'))),
+    databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 1, 1000),
+    databasePreparedStatements: read.bool('DATABASE_PREPARED_STATEMENTS', true),
+    migrateOnStart: read.bool('MIGRATE_ON_START', databaseUrl === null),
+
+    secretKey,
+    jwtAlgorithm: read.oneOf('JWT_ALGORITHM', ['HS256', 'HS384', 'HS512'] as const, 'HS256'),
+    jwtAudience: read.string('JWT_AUDIENCE', 'spruce:auth'),
+    accessTokenExpireSeconds: read.int('ACCESS_TOKEN_EXPIRE_SECONDS', 3600, 10, 60 * 60 * 24 * 30),
+    verifyTokenExpireSeconds: read.int('VERIFY_TOKEN_EXPIRE_SECONDS', 60 * 60 * 24, 60, 60 * 60 * 24 * 30),
+    resetTokenExpireSeconds: read.int('RESET_TOKEN_EXPIRE_SECONDS', 60 * 60, 60, 60 * 60 * 24),
+    authCacheSeconds: read.int('AUTH_CACHE_SECONDS', 30, 0, 3600),
+
+    passwordMinLength,
+    passwordMaxLength,
+    argon2MemoryKib: read.int('ARGON2_MEMORY_KIB', 19456, 1024, 4 * 1024 * 1024),
+    argon2TimeCost: read.int('ARGON2_TIME_COST', 2, 1, 100),
+    argon2Parallelism: read.int('ARGON2_PARALLELISM', 1, 1, 16),
+
+    loginMaxFailuresPerAccount: read.int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100000),
+    loginMaxFailuresPerAddress: read.int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 1000000),
+    loginFailureWindowSeconds: read.int('LOGIN_FAILURE_WINDOW_SECONDS', 15 * 60, 1, 60 * 60 * 24),
+    requireVerifiedLogin: read.bool('REQUIRE_VERIFIED_LOGIN', true),
+
+    redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: read.string('REDIS_KEY_PREFIX', 'spruce:'),
+    smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: read.string('MAIL_FROM', 'Spruce <no-reply@spruce.localhost>'),
+    outboxDir: path.resolve(read.string('OUTBOX_DIR', path.join(dataDir, 'outbox'))),
+    runWorkerInApi: read.bool('RUN_WORKER_IN_API', true),
+
+    otpTtlSeconds: read.int('OTP_TTL_SECONDS', 180, 1, 60 * 60),
+    otpResendSeconds: read.int('OTP_RESEND_SECONDS', 60, 0, 60 * 60),
+    otpDailyLimit: read.int('OTP_DAILY_LIMIT', 10, 1, 10000),
+    otpMaxAttempts: read.int('OTP_MAX_ATTEMPTS', 5, 1, 100),
+
+    corsOrigins: (read.raw('CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
+    trustProxy,
+    metricsEnabled: read.bool('METRICS_ENABLED', true),
+    metricsToken: read.optionalString('METRICS_TOKEN'),
+    rateLimitMax: read.int('RATE_LIMIT_MAX', 1000, 1, 10_000_000),
+    rateLimitWindowSeconds: read.int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 60 * 60 * 24),
+  };
+
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}

@@ -1,0 +1,19 @@
+import type { EmailMessage } from '../mailer/mailer.js';
+
+/**
+ * Every background job Spruce runs, as one union: a producer and its worker cannot disagree on a job's shape.
+ * Add a job by adding a member here and a case to the handler that runs it.
+ */
+export type Job = { name: 'send-email'; data: EmailMessage };
+
+export type JobName = Job['name'];
+
+export interface JobQueue {
+  /** Queues a job; resolves once the job is durably accepted (not when it has run). */
+  enqueue(job: Job): Promise<void>;
+  /** Waits for queued and running jobs to finish or be handed back, then stops. No job is lost. */
+  close(): Promise<void>;
+}
+
+/** Runs one job; a throw makes the queue retry it with exponential backoff. */
+export type JobHandler = (job: Job) => Promise<void>;
