@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as usersAndTodos from './2026-11-21-0001-users-and-todos.js';
+
+/**
+ * Every migration, by name. Names sort by date, which is the order the Migrator runs them in. A static list
+ * (rather than reading the folder) works the same from TypeScript sources and from a compiled build.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-21-0001-users-and-todos': usersAndTodos,
+};

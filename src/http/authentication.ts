@@ -1,0 +1,37 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Authenticator, Principal } from '../modules/auth/authenticator.js';
+import type { TokenClaims } from '../modules/auth/token-codec.js';
+import { HttpError } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+    tokenClaims: TokenClaims | null;
+  }
+}
+
+export function notAuthorized(): HttpError {
+  return new HttpError(401, 'Not Authorized', { 'WWW-Authenticate': 'Bearer' });
+}
+
+/** The OpenAPI security requirement of a route that needs a bearer token. */
+export const bearerSecurity: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }];
+
+/** A hook for routes that need a caller: any token that is missing or not honoured gives the same 401. */
+export function requireUser(authenticator: Authenticator) {
+  return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const header = request.headers.authorization;
+    const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (match === null) throw notAuthorized();
+    const authenticated = await authenticator.authenticate(match[1] as string);
+    if (authenticated === null) throw notAuthorized();
+    request.principal = authenticated.principal;
+    request.tokenClaims = authenticated.claims;
+  };
+}
+
+/** For handlers behind requireUser: the caller, which the hook guarantees is there. */
+export function callerOf(request: FastifyRequest): Principal {
+  if (request.principal === null) throw notAuthorized();
+  return request.principal;
+}

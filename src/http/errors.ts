@@ -1,0 +1,168 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { StoreUnavailableError } from '../infra/store/key-value-store.js';
+
+/** One entry of a FastAPI-style 422 body: where the problem is, what it is for a person, and its kind. */
+export interface ValidationIssue {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+/** An error whose status and `detail` go to the client as they are. Throw it from services and routes. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly statusCode: number,
+    readonly detail: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof detail === 'string' ? detail : JSON.stringify(detail));
+  }
+}
+
+export function validationError(issues: ValidationIssue[]): HttpError {
+  return new HttpError(422, issues);
+}
+
+export function tooManyRequests(retryAfterSeconds: number, detail = 'Too Many Requests'): HttpError {
+  return new HttpError(429, detail, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+}
+
+const partNames: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
+
+/** JSON Schema type -> pydantic's error type prefix and wording. */
+const typeNames: Record<string, [string, string]> = {
+  integer: ['int', 'integer'],
+  number: ['float', 'number'],
+  boolean: ['bool', 'boolean'],
+  string: ['string', 'string'],
+  object: ['dict', 'dictionary'],
+  array: ['list', 'list'],
+  null: ['none', 'null'],
+};
+
+interface AjvIssue {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, any>;
+  message?: string;
+}
+
+/** Maps Ajv's errors onto the shape and wording pydantic gives, which clients of the originals already parse. */
+export function toValidationIssues(errors: AjvIssue[], part: string | undefined): ValidationIssue[] {
+  const where = partNames[part ?? 'body'] ?? 'body';
+  return errors
+    .filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'if')
+    .map((e) => {
+      const loc: (string | number)[] = [where];
+      for (const segment of e.instancePath.split('/').slice(1)) {
+        const name = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+        loc.push(/^\d+$/.test(name) ? Number(name) : name);
+      }
+      const p = e.params;
+      switch (e.keyword) {
+        case 'required':
+          return { loc: [...loc, p.missingProperty], msg: 'Field required', type: 'missing' };
+        case 'type': {
+          const [kind, phrase] = typeNames[String(p.type).split(',')[0] ?? ''] ?? ['value', 'value'];
+          return { loc, msg: `Input should be a valid ${phrase}`, type: `${kind}_type` };
+        }
+        case 'minLength':
+          return { loc, msg: `String should have at least ${p.limit} character${p.limit === 1 ? '' : 's'}`, type: 'string_too_short' };
+        case 'maxLength':
+          return { loc, msg: `String should have at most ${p.limit} character${p.limit === 1 ? '' : 's'}`, type: 'string_too_long' };
+        case 'pattern':
+          return { loc, msg: `String should match pattern '${p.pattern}'`, type: 'string_pattern_mismatch' };
+        case 'format':
+          return { loc, msg: `value is not a valid ${p.format === 'uri' ? 'URL' : p.format}`, type: 'value_error' };
+        case 'enum':
+          return { loc, msg: `Input should be ${(p.allowedValues as unknown[]).map((v) => `'${String(v)}'`).join(' or ')}`, type: 'enum' };
+        case 'const':
+          return { loc, msg: `Input should be '${String(p.allowedValue)}'`, type: 'literal_error' };
+        case 'minimum':
+          return { loc, msg: `Input should be greater than or equal to ${p.limit}`, type: 'greater_than_equal' };
+        case 'exclusiveMinimum':
+          return { loc, msg: `Input should be greater than ${p.limit}`, type: 'greater_than' };
+        case 'maximum':
+          return { loc, msg: `Input should be less than or equal to ${p.limit}`, type: 'less_than_equal' };
+        case 'exclusiveMaximum':
+          return { loc, msg: `Input should be less than ${p.limit}`, type: 'less_than' };
+        case 'multipleOf':
+          return { loc, msg: `Input should be a multiple of ${p.multipleOf}`, type: 'multiple_of' };
+        case 'minItems':
+          return { loc, msg: `List should have at least ${p.limit} items`, type: 'too_short' };
+        case 'maxItems':
+          return { loc, msg: `List should have at most ${p.limit} items`, type: 'too_long' };
+        case 'additionalProperties':
+          return { loc: [...loc, p.additionalProperty], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' };
+        default:
+          return { loc, msg: e.message ?? 'Invalid value', type: 'value_error' };
+      }
+    });
+}
+
+/** Errors from the database driver that mean "the database is not there", as opposed to a bad query. */
+function isDatabaseUnavailable(error: any): boolean {
+  const code: unknown = error?.code;
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'ETIMEDOUT' ||
+    code === 'EPIPE' ||
+    code === '57P01' || // admin_shutdown
+    code === '57P03' || // cannot_connect_now
+    code === '53300' || // too_many_connections
+    /timeout exceeded when trying to connect|Connection terminated/i.test(String(error?.message ?? ''))
+  );
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((_request, reply) => {
+    void reply.code(404).send({ detail: 'Not Found' });
+  });
+
+  app.setErrorHandler((error: FastifyError & { validationContext?: string }, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof HttpError) {
+      void reply.code(error.statusCode).headers(error.headers).send({ detail: error.detail });
+      return;
+    }
+    if (error.validation) {
+      void reply.code(422).send({ detail: toValidationIssues(error.validation as AjvIssue[], error.validationContext) });
+      return;
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        void reply.code(422).send({ detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }] });
+        return;
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        void reply.code(415).send({ detail: 'Unsupported Media Type' });
+        return;
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        void reply.code(413).send({ detail: 'Request body is too large' });
+        return;
+    }
+    // Fastify's JSON parser reports malformed JSON as a SyntaxError with status 400.
+    if (error instanceof SyntaxError && error.statusCode === 400) {
+      void reply.code(422).send({ detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }] });
+      return;
+    }
+    if (error instanceof StoreUnavailableError || error?.name === 'StoreUnavailableError') {
+      request.log.warn({ err: error }, 'key-value store unavailable');
+      void reply.code(503).header('Retry-After', '5').send({ detail: 'A backing service is unavailable; try again shortly.' });
+      return;
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error }, 'database unavailable');
+      void reply.code(503).header('Retry-After', '5').send({ detail: 'The database is unavailable; try again shortly.' });
+      return;
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      void reply.code(status).send({ detail: error.message });
+      return;
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    void reply.code(500).send({ detail: 'Internal Server Error' });
+  });
+}

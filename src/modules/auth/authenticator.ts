@@ -1,0 +1,114 @@
+import type { Broadcast, KeyValueStore } from '../../infra/store/key-value-store.js';
+import { ExpiringCache } from './expiring-cache.js';
+import type { TokenClaims, TokenCodec } from './token-codec.js';
+
+/** What a request knows about its caller once the token checks out. */
+export interface Principal {
+  id: string;
+  username: string;
+  email: string | null;
+  isActive: boolean;
+  isSuperuser: boolean;
+  isVerified: boolean;
+  /** Epoch milliseconds; tokens issued before it are refused. */
+  tokensValidAfter: number | null;
+}
+
+export interface PrincipalSource {
+  findPrincipal(userId: string): Promise<Principal | null>;
+}
+
+export interface Authenticated {
+  principal: Principal;
+  claims: TokenClaims;
+}
+
+/**
+ * JWT's `iat` has whole seconds; a token issued in the same second as a password change must still be told
+ * apart, so tokens also carry the issue time in milliseconds.
+ */
+export function issuedAtMs(claims: TokenClaims): number {
+  return typeof claims.iat_ms === 'number' ? claims.iat_ms : claims.iat * 1000;
+}
+
+const accountChannel = 'auth:account-changed';
+const revokedChannel = 'auth:token-revoked';
+
+/**
+ * Turns a bearer token into a principal on every request without a network round trip in the common case:
+ * account state and "this token is not revoked" are cached in the process for a short time, and every process
+ * drops its copy the moment a broadcast says an account changed or a token was revoked. The cache time bounds
+ * how stale a process can be if it misses a broadcast (for example while Redis restarts).
+ */
+export class Authenticator {
+  private readonly principals: ExpiringCache<Principal | null>;
+  private readonly revocations: ExpiringCache<boolean>;
+  private readonly unsubscribers: (() => Promise<void>)[] = [];
+
+  constructor(
+    private readonly accessTokens: TokenCodec,
+    private readonly source: PrincipalSource,
+    private readonly store: KeyValueStore,
+    private readonly broadcast: Broadcast,
+    cacheSeconds: number,
+  ) {
+    this.principals = new ExpiringCache(cacheSeconds * 1000);
+    this.revocations = new ExpiringCache(cacheSeconds * 1000);
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribers.push(
+      await this.broadcast.subscribe(accountChannel, (userId) => this.principals.delete(userId)),
+      await this.broadcast.subscribe(revokedChannel, (message) => {
+        const { jti, exp } = JSON.parse(message) as { jti: string; exp: number };
+        this.revocations.set(jti, true, exp * 1000 - Date.now());
+      }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.unsubscribers.splice(0).map((unsubscribe) => unsubscribe()));
+  }
+
+  /** The caller behind a token, or null for any token that must not be honoured. */
+  async authenticate(token: string): Promise<Authenticated | null> {
+    const claims = this.accessTokens.verify(token);
+    if (claims === null) return null;
+    if (await this.isRevoked(claims)) return null;
+    const principal = await this.principal(claims.sub);
+    if (principal === null || !principal.isActive) return null;
+    if (principal.tokensValidAfter !== null && issuedAtMs(claims) < principal.tokensValidAfter) return null;
+    return { principal, claims };
+  }
+
+  private async principal(userId: string): Promise<Principal | null> {
+    const cached = this.principals.get(userId);
+    if (cached !== undefined) return cached;
+    const principal = await this.source.findPrincipal(userId);
+    this.principals.set(userId, principal);
+    return principal;
+  }
+
+  private async isRevoked(claims: TokenClaims): Promise<boolean> {
+    const cached = this.revocations.get(claims.jti);
+    if (cached !== undefined) return cached;
+    const revoked = (await this.store.get(`revoked-token:${claims.jti}`)) !== null;
+    // A revoked token stays revoked until it expires; a live one is re-checked after the cache time.
+    this.revocations.set(claims.jti, revoked, revoked ? claims.exp * 1000 - Date.now() : undefined);
+    return revoked;
+  }
+
+  /** Log out: this token is refused everywhere from now until it would have expired anyway. */
+  async revoke(claims: TokenClaims): Promise<void> {
+    const ttlSeconds = Math.max(1, claims.exp - Math.floor(Date.now() / 1000));
+    await this.store.set(`revoked-token:${claims.jti}`, '1', ttlSeconds);
+    this.revocations.set(claims.jti, true, ttlSeconds * 1000);
+    await this.broadcast.publish(revokedChannel, JSON.stringify({ jti: claims.jti, exp: claims.exp }));
+  }
+
+  /** Call after any change to an account's state (password, flags, deletion) so no process trusts its old copy. */
+  async accountChanged(userId: string): Promise<void> {
+    this.principals.delete(userId);
+    await this.broadcast.publish(accountChannel, userId);
+  }
+}

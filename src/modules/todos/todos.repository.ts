@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import { toBool, type Database, type TodoRow } from '../../db/schema.js';
+
+export interface Todo {
+  id: number;
+  content: string;
+  is_done: boolean;
+}
+
+function toTodo(row: Pick<TodoRow, 'id' | 'content' | 'is_done'>): Todo {
+  return { id: row.id, content: row.content, is_done: toBool(row.is_done) };
+}
+
+/** Every query is scoped to the owner: another user's todo is indistinguishable from a missing one. */
+export class TodosRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async listForOwner(ownerId: string, order: 'asc' | 'desc'): Promise<Todo[]> {
+    const rows = await this.db
+      .selectFrom('todos')
+      .select(['id', 'content', 'is_done'])
+      .where('user_id', '=', ownerId)
+      .orderBy('id', order)
+      .execute();
+    return rows.map(toTodo);
+  }
+
+  async findForOwner(ownerId: string, id: number): Promise<Todo | null> {
+    const row = await this.db
+      .selectFrom('todos')
+      .select(['id', 'content', 'is_done'])
+      .where('id', '=', id)
+      .where('user_id', '=', ownerId)
+      .executeTakeFirst();
+    return row === undefined ? null : toTodo(row);
+  }
+
+  async create(ownerId: string, content: string, isDone: boolean): Promise<Todo> {
+    const row = await this.db
+      .insertInto('todos')
+      .values({ user_id: ownerId, content, is_done: isDone, created_at: new Date() })
+      .returning(['id', 'content', 'is_done'])
+      .executeTakeFirstOrThrow();
+    return toTodo(row);
+  }
+
+  async setDone(ownerId: string, id: number, isDone: boolean): Promise<Todo | null> {
+    const row = await this.db
+      .updateTable('todos')
+      .set({ is_done: isDone })
+      .where('id', '=', id)
+      .where('user_id', '=', ownerId)
+      .returning(['id', 'content', 'is_done'])
+      .executeTakeFirst();
+    return row === undefined ? null : toTodo(row);
+  }
+
+  async delete(ownerId: string, id: number): Promise<boolean> {
+    const result = await this.db.deleteFrom('todos').where('id', '=', id).where('user_id', '=', ownerId).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}

@@ -1,0 +1,28 @@
+import { HttpError } from '../../http/errors.js';
+import type { Todo, TodosRepository } from './todos.repository.js';
+
+export const todoNotFound = (): HttpError => new HttpError(404, 'ToDo Not Found');
+
+export class TodosService {
+  constructor(private readonly todos: TodosRepository) {}
+
+  list(ownerId: string, order: 'ASC' | 'DESC'): Promise<Todo[]> {
+    return this.todos.listForOwner(ownerId, order === 'DESC' ? 'desc' : 'asc');
+  }
+
+  async get(ownerId: string, id: number): Promise<Todo> {
+    return (await this.todos.findForOwner(ownerId, id)) ?? Promise.reject(todoNotFound());
+  }
+
+  create(ownerId: string, content: string, isDone: boolean): Promise<Todo> {
+    return this.todos.create(ownerId, content, isDone);
+  }
+
+  async setDone(ownerId: string, id: number, isDone: boolean): Promise<Todo> {
+    return (await this.todos.setDone(ownerId, id, isDone)) ?? Promise.reject(todoNotFound());
+  }
+
+  async delete(ownerId: string, id: number): Promise<void> {
+    if (!(await this.todos.delete(ownerId, id))) throw todoNotFound();
+  }
+}

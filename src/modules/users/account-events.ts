@@ -1,0 +1,37 @@
+import type { User } from './users.repository.js';
+
+/**
+ * What happens to accounts, for features that react without the account routes knowing them (emails,
+ * profiles, audit). Handlers run after the change is committed, in registration order.
+ */
+export type AccountEvent =
+  | { type: 'registered'; user: User }
+  | { type: 'logged-in'; user: User }
+  | { type: 'updated'; user: User; changed: string[] }
+  | { type: 'verification-requested'; user: User; token: string }
+  | { type: 'verified'; user: User }
+  | { type: 'forgot-password'; user: User; token: string }
+  | { type: 'password-reset'; user: User }
+  | { type: 'deleted'; user: User };
+
+export type AccountEventType = AccountEvent['type'];
+type Handler<T extends AccountEventType> = (event: Extract<AccountEvent, { type: T }>) => Promise<void> | void;
+
+export class AccountEvents {
+  private readonly handlers = new Map<AccountEventType, Handler<any>[]>();
+
+  on<T extends AccountEventType>(type: T, handler: Handler<T>): void {
+    this.handlers.set(type, [...(this.handlers.get(type) ?? []), handler]);
+  }
+
+  /** Runs every handler of the event; a failing handler does not stop the others, and its error is reported. */
+  async emit(event: AccountEvent, onError: (error: unknown, event: AccountEvent) => void): Promise<void> {
+    for (const handler of this.handlers.get(event.type) ?? []) {
+      try {
+        await handler(event);
+      } catch (error) {
+        onError(error, event);
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { sql, type Kysely } from 'kysely';
+import { toBool, toDate, toNullableDate, type Database, type NewUserRow, type UserRow, type UserUpdate } from '../../db/schema.js';
+import type { Principal } from '../auth/authenticator.js';
+
+/** A user as the rest of the app sees it: booleans and Dates whatever the dialect. */
+export interface User {
+  id: string;
+  username: string;
+  email: string | null;
+  hashedPassword: string;
+  isActive: boolean;
+  isSuperuser: boolean;
+  isVerified: boolean;
+  tokensValidAfter: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    hashedPassword: row.hashed_password,
+    isActive: toBool(row.is_active),
+    isSuperuser: toBool(row.is_superuser),
+    isVerified: toBool(row.is_verified),
+    tokensValidAfter: toNullableDate(row.tokens_valid_after),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export function toPrincipal(user: User): Principal {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    isActive: user.isActive,
+    isSuperuser: user.isSuperuser,
+    isVerified: user.isVerified,
+    tokensValidAfter: user.tokensValidAfter?.getTime() ?? null,
+  };
+}
+
+export class UsersRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findById(id: string): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : toUser(row);
+  }
+
+  /** Usernames are unique without regard to case (see the lower(username) index). */
+  async findByUsername(username: string): Promise<User | null> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where(sql<string>`lower(username)`, '=', username.toLowerCase())
+      .executeTakeFirst();
+    return row === undefined ? null : toUser(row);
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+    return row === undefined ? null : toUser(row);
+  }
+
+  async insert(user: NewUserRow, db: Kysely<Database> = this.db): Promise<User> {
+    const now = new Date();
+    const row = { created_at: now, updated_at: now, ...user, email: user.email?.toLowerCase() ?? null };
+    await db.insertInto('users').values(row).execute();
+    const created = await db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
+    return toUser(created);
+  }
+
+  async update(id: string, changes: UserUpdate): Promise<User | null> {
+    const values: UserUpdate = { ...changes, updated_at: new Date() };
+    if (typeof values.email === 'string') values.email = values.email.toLowerCase();
+    await this.db.updateTable('users').set(values).where('id', '=', id).execute();
+    return this.findById(id);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}

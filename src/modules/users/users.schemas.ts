@@ -1,0 +1,17 @@
+import { Type } from 'typebox';
+
+/** 4 to 20 letters, digits, underscores or hyphens: the same rule for the ToDo routes and the /api routes. */
+export const Username = Type.String({ minLength: 4, maxLength: 20, pattern: '^[A-Za-z0-9_-]+$' });
+
+/**
+ * The password policy proper is configurable and checked in the service, with reasons a person understands;
+ * the schema only bounds the size of what reaches the hasher.
+ */
+export const PasswordInput = Type.String({ minLength: 1, maxLength: 4096 });
+
+export const Credentials = Type.Object({ username: Type.String({ maxLength: 320 }), password: PasswordInput });
+export const SignUpBody = Type.Object({ username: Username, password: PasswordInput });
+export const SignUpResponse = Type.Object({ id: Type.String({ format: 'uuid' }), username: Type.String() });
+export const AccessTokenResponse = Type.Object({ access_token: Type.String() });
+
+export const Detail = Type.Object({ detail: Type.Unknown() }, { description: 'An error, as FastAPI shapes it' });

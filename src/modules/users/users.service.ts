@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { isUniqueViolation } from '../../db/errors.js';
+import { HttpError, tooManyRequests, validationError } from '../../http/errors.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
+import type { PasswordHasher } from '../auth/password-hasher.js';
+import { passwordIssues, type PasswordPolicyOptions } from '../auth/password-policy.js';
+import type { TokenCodec } from '../auth/token-codec.js';
+import type { AccountEvent, AccountEvents } from './account-events.js';
+import { toPrincipal, type User, type UsersRepository } from './users.repository.js';
+
+export const usernameTakenMessage = 'That username is already taken. Please try another one.';
+
+export interface UsersServiceDeps {
+  users: UsersRepository;
+  hasher: PasswordHasher;
+  passwordPolicy: PasswordPolicyOptions;
+  accessTokens: TokenCodec;
+  loginThrottle: LoginThrottle;
+  events: AccountEvents;
+  /** Where a failing event handler is reported (the app's logger). */
+  reportEventError: (error: unknown, event: AccountEvent) => void;
+}
+
+/** Where a log-in attempt comes from: the name typed, and the client address used for throttling. */
+export interface LoginAttempt {
+  identifier: string;
+  password: string;
+  address: string;
+  /** The /api routes accept an email address in place of the username. */
+  allowEmail: boolean;
+}
+
+export class UsersService {
+  constructor(private readonly deps: UsersServiceDeps) {}
+
+  /** Refuses a password that breaks the shared policy with a 422 naming each reason. */
+  assertPasswordAllowed(password: string, loc: (string | number)[] = ['body', 'password']): void {
+    const issues = passwordIssues(password, this.deps.passwordPolicy, loc);
+    if (issues.length > 0) throw validationError(issues);
+  }
+
+  async signUp(username: string, password: string): Promise<User> {
+    this.assertPasswordAllowed(password);
+    if ((await this.deps.users.findByUsername(username)) !== null) throw new HttpError(400, usernameTakenMessage);
+    const hashedPassword = await this.deps.hasher.hash(password);
+    let user: User;
+    try {
+      user = await this.deps.users.insert({ id: randomUUID(), username, hashed_password: hashedPassword });
+    } catch (error) {
+      // Two sign-ups for one name at the same moment: the unique index decides, and the loser hears why.
+      if (isUniqueViolation(error)) throw new HttpError(400, usernameTakenMessage);
+      throw error;
+    }
+    await this.emit({ type: 'registered', user });
+    return user;
+  }
+
+  emit(event: AccountEvent): Promise<void> {
+    return this.deps.events.emit(event, this.deps.reportEventError);
+  }
+
+  /**
+   * Checks a username (or email) and password. Returns the user only when the password is right; whether the
+   * account is active or verified is for the caller to judge. Unknown names cost the same hashing time as known
+   * ones, and failures are throttled per name and per address in the shared store.
+   */
+  async checkCredentials(attempt: LoginAttempt): Promise<User | null> {
+    const { identifier, password, address } = attempt;
+    const retryAfter = await this.deps.loginThrottle.retryAfter(identifier, address);
+    if (retryAfter > 0) throw tooManyRequests(retryAfter, 'Too many failed log-in attempts. Try again later.');
+
+    const user =
+      attempt.allowEmail && identifier.includes('@')
+        ? await this.deps.users.findByEmail(identifier)
+        : await this.deps.users.findByUsername(identifier);
+    if (user === null) {
+      await this.deps.hasher.checkAgainstDummy(password);
+      await this.deps.loginThrottle.recordFailure(identifier, address);
+      return null;
+    }
+    const check = await this.deps.hasher.check(password, user.hashedPassword);
+    if (!check.valid) {
+      await this.deps.loginThrottle.recordFailure(identifier, address);
+      return null;
+    }
+    await this.deps.loginThrottle.recordSuccess(identifier, address);
+    if (check.needsRehash) {
+      // Upgrading a bcrypt (or weaker argon2) hash does not change the password, so existing tokens stay valid.
+      await this.deps.users.update(user.id, { hashed_password: await this.deps.hasher.hash(password) });
+    }
+    return user;
+  }
+
+  issueAccessToken(user: User): string {
+    return this.deps.accessTokens.issue(user.id).token;
+  }
+
+  findPrincipal = async (userId: string) => {
+    const user = await this.deps.users.findById(userId);
+    return user === null ? null : toPrincipal(user);
+  };
+}

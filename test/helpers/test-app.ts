@@ -1,0 +1,117 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** Every test suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set. */
+export const dialects: DialectName[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+export const testPassword = 'correct-horse-9';
+
+/** A PostgreSQL database of its own, created for one test app and dropped after it. */
+async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = process.env.TEST_DATABASE_URL as string;
+  const name = `spruce_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  config: Config;
+  dialect: DialectName;
+  /** The environment the app was built from, for building a second app on the same database and store. */
+  env: Record<string, string>;
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the real app on a fresh database of the chosen dialect. Hashing is made cheap (it is the same code,
+ * with smaller argon2 parameters) so suites stay fast; `env` overrides any setting.
+ */
+export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spruce-test-'));
+  const postgres = dialect === 'postgres' ? await createPostgresDatabase() : null;
+  const fullEnv: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    SECRET_KEY: randomBytes(32).toString('hex'),
+    ARGON2_MEMORY_KIB: '1024',
+    ARGON2_TIME_COST: '1',
+    MIGRATE_ON_START: 'true',
+    ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+    ...env,
+  };
+  const config = loadConfig(fullEnv);
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(config);
+  } catch (error) {
+    await postgres?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    app,
+    config,
+    dialect,
+    env: fullEnv,
+    inject: (options) => app.inject(options),
+    close: async () => {
+      await app.close();
+      await postgres?.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestUser {
+  id: string;
+  username: string;
+  password: string;
+  token: string;
+  headers: { authorization: string };
+}
+
+let userCounter = 0;
+
+/** Signs up and logs in a new user through the HTTP routes. */
+export async function newUser(t: Pick<TestApp, 'inject'>, username = `user_${process.pid % 1000}_${++userCounter}`): Promise<TestUser> {
+  const signUp = await t.inject({ method: 'POST', url: '/users/sign-up', payload: { username, password: testPassword } });
+  if (signUp.statusCode !== 201) throw new Error(`sign-up failed: ${signUp.statusCode} ${signUp.body}`);
+  const logIn = await t.inject({ method: 'POST', url: '/users/log-in', payload: { username, password: testPassword } });
+  if (logIn.statusCode !== 200) throw new Error(`log-in failed: ${logIn.statusCode} ${logIn.body}`);
+  const token = logIn.json().access_token as string;
+  return { id: signUp.json().id, username, password: testPassword, token, headers: { authorization: `Bearer ${token}` } };
+}
+
+export function uniqueName(prefix = 'u'): string {
+  return `${prefix}${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+}
