@@ -86,3 +86,16 @@ export class UsersRepository {
     return result.numDeletedRows > 0n;
   }
 }
+
+export function toPublicUser(user: User) {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.username,
+    is_active: user.isActive,
+    is_superuser: user.isSuperuser,
+    is_verified: user.isVerified,
+    created_at: user.createdAt.toISOString(),
+    updated_at: user.updatedAt.toISOString(),
+  };
+}

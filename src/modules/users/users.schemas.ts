@@ -15,3 +15,15 @@ export const SignUpResponse = Type.Object({ id: Type.String({ format: 'uuid' }),
 export const AccessTokenResponse = Type.Object({ access_token: Type.String() });
 
 export const Detail = Type.Object({ detail: Type.Unknown() }, { description: 'An error, as FastAPI shapes it' });
+
+/** A user as other users and the /api routes see it: never the password hash. `name` is the username. */
+export const PublicUser = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.Union([Type.String(), Type.Null()]),
+  name: Type.String(),
+  is_active: Type.Boolean(),
+  is_superuser: Type.Boolean(),
+  is_verified: Type.Boolean(),
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+});
