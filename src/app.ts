@@ -109,11 +109,10 @@ async function createContext(config: Config, log: FastifyBaseLogger): Promise<Ap
     if (config.migrateOnStart) await migrateToLatest(database.db);
     const store = new MemoryStore();
     const broadcast = new MemoryBroadcast();
-    const hasher = new PasswordHasher({
-      memoryCost: config.argon2MemoryKib,
-      timeCost: config.argon2TimeCost,
-      parallelism: config.argon2Parallelism,
-    });
+    const hasher = new PasswordHasher(
+      { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism },
+      config.argon2MaxConcurrency,
+    );
     const accessTokens = new TokenCodec({
       secret,
       algorithm: config.jwtAlgorithm,

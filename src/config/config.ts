@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -36,6 +37,8 @@ export interface Config {
   argon2MemoryKib: number;
   argon2TimeCost: number;
   argon2Parallelism: number;
+  /** Hashes running at once; the rest queue. Lower it to keep request latency steady during log-in floods. */
+  argon2MaxConcurrency: number;
 
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
@@ -192,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     argon2MemoryKib: read.int('ARGON2_MEMORY_KIB', 19456, 1024, 4 * 1024 * 1024),
     argon2TimeCost: read.int('ARGON2_TIME_COST', 2, 1, 100),
     argon2Parallelism: read.int('ARGON2_PARALLELISM', 1, 1, 16),
+    argon2MaxConcurrency: read.int('ARGON2_MAX_CONCURRENCY', Math.max(1, os.availableParallelism()), 1, 256),
 
     loginMaxFailuresPerAccount: read.int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100000),
     loginMaxFailuresPerAddress: read.int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 1000000),

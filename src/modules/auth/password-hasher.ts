@@ -1,13 +1,36 @@
+import os from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
+import bcrypt from 'bcrypt';
 
 // @node-rs/argon2's Algorithm is an ambient const enum; 2 is its Argon2id member.
 const argon2id = 2;
-import bcrypt from 'bcrypt';
 
 export interface Argon2Options {
   memoryCost: number;
   timeCost: number;
   parallelism: number;
+}
+
+/**
+ * Lets at most `limit` hashes run at once; the rest wait their turn without blocking anything. Hashing runs on
+ * libuv's thread pool, which file and DNS work share: a flood of log-ins must not take every thread.
+ */
+class HashingSlots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
 }
 
 export interface PasswordCheck {
@@ -23,24 +46,29 @@ export interface PasswordCheck {
 export class PasswordHasher {
   private dummyHash: Promise<string> | undefined;
   private readonly currentParams: string;
+  private readonly slots: HashingSlots;
 
-  constructor(private readonly options: Argon2Options) {
+  constructor(
+    private readonly options: Argon2Options,
+    maxConcurrentHashes = Math.max(1, os.availableParallelism()),
+  ) {
     this.currentParams = `m=${options.memoryCost},t=${options.timeCost},p=${options.parallelism}`;
+    this.slots = new HashingSlots(maxConcurrentHashes);
   }
 
   hash(password: string): Promise<string> {
-    return hash(password, { algorithm: argon2id, ...this.options });
+    return this.slots.run(() => hash(password, { algorithm: argon2id, ...this.options }));
   }
 
   async check(password: string, stored: string): Promise<PasswordCheck> {
     if (stored.startsWith('$2')) {
-      const valid = await bcrypt.compare(password, stored);
+      const valid = await this.slots.run(() => bcrypt.compare(password, stored));
       return { valid, needsRehash: valid };
     }
     if (!stored.startsWith('$argon2')) return { valid: false, needsRehash: false };
     let valid = false;
     try {
-      valid = await verify(stored, password);
+      valid = await this.slots.run(() => verify(stored, password));
     } catch {
       valid = false;
     }
@@ -53,6 +81,7 @@ export class PasswordHasher {
    */
   async checkAgainstDummy(password: string): Promise<void> {
     this.dummyHash ??= this.hash('spruce-dummy-password-for-timing');
-    await verify(await this.dummyHash, password).catch(() => false);
+    const dummy = await this.dummyHash;
+    await this.slots.run(() => verify(dummy, password)).catch(() => false);
   }
 }

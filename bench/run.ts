@@ -1,0 +1,196 @@
+/**
+ * `npm run bench`: starts real Spruce server processes on a fresh PostgreSQL database and measures them with
+ * autocannon from this process. Prints numbers; asserts nothing (benchmarks are not tests).
+ *
+ *   BENCH_DATABASE_URL  admin URL of the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)
+ *   BENCH_SECONDS       duration of each run (default 10)
+ *   npm run bench -- todos login scale feed   (any subset; default: all)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const selected = new Set(process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['todos', 'login', 'scale', 'feed']);
+const password = 'bench-password-1';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const name = `spruce_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    return await work(url.toString());
+  } finally {
+    const drop = new pg.Client({ connectionString: adminUrl });
+    await drop.connect();
+    await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await drop.end();
+  }
+}
+
+interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  for (let attempt = 0; ; attempt++) {
+    if (exited || attempt === 200) throw new Error('the server did not start (see its output above)');
+    const up = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function json(url: string, method: string, body: unknown, token?: string): Promise<any> {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function userWithTodos(base: string, username: string, count: number): Promise<string> {
+  await json(`${base}/users/sign-up`, 'POST', { username, password });
+  const { access_token } = await json(`${base}/users/log-in`, 'POST', { username, password });
+  for (let i = 0; i < count; i++) await json(`${base}/todos`, 'POST', { content: `todo number ${i}`, is_done: i % 2 === 0 }, access_token);
+  return access_token as string;
+}
+
+function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ duration: seconds, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+function line(label: string, r: autocannon.Result): string {
+  const errors = r.errors + r.timeouts + r.non2xx;
+  return `${label.padEnd(44)} ${String(Math.round(r.requests.average)).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${errors}`;
+}
+
+const results: string[] = [];
+const serverEnv = (databaseUrl: string) => ({
+  DATABASE_URL: databaseUrl,
+  MIGRATE_ON_START: 'true',
+  SECRET_KEY: randomBytes(32).toString('hex'),
+  DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'spruce-bench-')),
+  // The global per-address limit would otherwise measure itself: every bench client is 127.0.0.1.
+  RATE_LIMIT_MAX: '10000000',
+  LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
+  ...(process.env.ARGON2_MAX_CONCURRENCY ? { ARGON2_MAX_CONCURRENCY: process.env.ARGON2_MAX_CONCURRENCY } : {}),
+});
+
+await withDatabase(async (databaseUrl) => {
+  const env = serverEnv(databaseUrl);
+  const one = await startServer(env);
+  try {
+    const token = await userWithTodos(one.url, 'bench_reader', 20);
+    const todos = { url: `${one.url}/todos`, headers: { authorization: `Bearer ${token}` } };
+    await run({ ...todos, connections: 10, duration: 2 }); // warm-up: JIT, pool, statement cache
+
+    if (selected.has('todos')) {
+      results.push(line('GET /todos (20 todos), 50 conns, 1 process', await run({ ...todos, connections: 50 })));
+    }
+
+    if (selected.has('login')) {
+      await json(`${one.url}/users/sign-up`, 'POST', { username: 'bench_login', password });
+      const logins = run({
+        url: `${one.url}/users/log-in`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'bench_login', password }),
+        connections: 8,
+      });
+      const reads = run({ ...todos, connections: 50 });
+      const [loginResult, readResult] = await Promise.all([logins, reads]);
+      results.push(line('POST /users/log-in (argon2id), 8 conns', loginResult));
+      results.push(line('  meanwhile GET /todos, 50 conns', readResult));
+      const paced = run({ ...todos, connections: 20, overallRate: 1000 });
+      const moreLogins = run({
+        url: `${one.url}/users/log-in`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'bench_login', password }),
+        connections: 8,
+      });
+      const [pacedResult, moreLoginResult] = await Promise.all([paced, moreLogins]);
+      results.push(line('POST /users/log-in (argon2id), 8 conns', moreLoginResult));
+      results.push(line('  meanwhile GET /todos paced at 1,000 req/s', pacedResult));
+    }
+
+    if (selected.has('scale')) {
+      const two = await startServer(env);
+      try {
+        await run({ url: `${two.url}/todos`, headers: todos.headers, connections: 10, duration: 2 });
+        const single = await run({ ...todos, connections: 50 });
+        const [a, b] = await Promise.all([
+          run({ ...todos, connections: 25 }),
+          run({ url: `${two.url}/todos`, headers: todos.headers, connections: 25 }),
+        ]);
+        results.push(line('scale-out: GET /todos, 1 process, 50 conns', single));
+        results.push(line('scale-out: GET /todos, process A of 2, 25 conns', a));
+        results.push(line('scale-out: GET /todos, process B of 2, 25 conns', b));
+        results.push(`${'scale-out: 2 processes together'.padEnd(44)} ${String(Math.round(a.requests.average + b.requests.average)).padStart(7)} req/s`);
+      } finally {
+        await two.stop();
+      }
+    }
+  } finally {
+    await one.stop();
+  }
+});
+
+if (selected.has('feed') && fs.existsSync('bench/feed.ts')) {
+  results.push('feed: see the output of bench/feed.ts above');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/feed.ts'], {
+      stdio: 'inherit',
+      env: { ...process.env, DATABASE_URL: process.env.BENCH_FEED_DATABASE_URL ?? adminUrl },
+    });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench/feed.ts exited ${code}`))));
+  });
+}
+
+console.log(`\nSpruce benchmark: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${seconds} s per run\n`);
+for (const result of results) console.log(result);
