@@ -62,4 +62,14 @@ describe('configuration', () => {
       fs.rmSync(dataDir, { recursive: true });
     }
   });
+
+  test('.env.example documents every variable the config reads', () => {
+    const source = fs.readFileSync(new URL('../src/config/config.ts', import.meta.url), 'utf8');
+    const read = new Set([...source.matchAll(/(?:read\.\w+|raw)\(\s*'([A-Z0-9_]+)'/g)].map((m) => m[1]));
+    const documented = new Set(
+      [...fs.readFileSync(new URL('../.env.example', import.meta.url), 'utf8').matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]),
+    );
+    assert.ok(read.size > 30);
+    assert.deepEqual([...read].filter((name) => !documented.has(name)), []);
+  });
 });
