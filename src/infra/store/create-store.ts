@@ -15,7 +15,7 @@ export function createStore(
   logger: Logger = silentLogger,
   options: StoreOptions = {},
 ): { store: KeyValueStore; broadcast: Broadcast } {
-  if (config.redisUrl === null) return { store: new MemoryStore(), broadcast: new MemoryBroadcast() };
+  if (config.redisUrl === null) return { store: new MemoryStore(), broadcast: new MemoryBroadcast(logger) };
   const prefix = options.keyPrefix ?? config.redisKeyPrefix;
   return {
     store: new RedisStore(config.redisUrl, prefix, logger),

@@ -132,10 +132,12 @@ export class RedisBroadcast implements Broadcast {
         throw error;
       }
     }
-    channelHandlers.add(handler);
+    // A Set would merge two subscriptions of one function; a wrapper keeps each subscription separate.
+    const subscription = (message: string) => handler(message);
+    channelHandlers.add(subscription);
     return async () => {
       const current = this.handlers.get(channel);
-      if (current === undefined || !current.delete(handler) || current.size > 0) return;
+      if (current === undefined || !current.delete(subscription) || current.size > 0) return;
       this.handlers.delete(channel);
       await orUnavailable(this.subscriber.unsubscribe(this.channelPrefix + channel));
     };
