@@ -3,7 +3,7 @@ import type { Config } from '../../config/config.js';
 import type { Logger } from '../logger.js';
 import { closeRedis, connectRedis, failFastOptions } from '../redis/redis-connection.js';
 import { StoreUnavailableError } from '../store/key-value-store.js';
-import type { Job, JobHandler, JobName, JobQueue } from './jobs.js';
+import type { DeadLetter, Job, JobHandler, JobName, JobQueue } from './jobs.js';
 
 type BullConfig = Pick<Config, 'redisUrl' | 'redisKeyPrefix'>;
 
@@ -38,6 +38,8 @@ export class BullQueue implements JobQueue {
     this.queue = new Queue(queueName, {
       connection: this.connection,
       prefix: bullPrefix(config),
+      // Otherwise BullMQ holds every add until the connection is ready, however long that takes.
+      skipWaitingForReady: true,
       defaultJobOptions: {
         attempts: options.attempts ?? 5,
         backoff: { type: 'exponential', delay: options.backoffDelayMs ?? 10_000 },
@@ -46,7 +48,10 @@ export class BullQueue implements JobQueue {
         removeOnFail: false,
       },
     });
-    this.queue.on('error', (error) => logger.error({ err: error }, 'Job queue error'));
+    this.queue.on('error', (error) => {
+      // While Redis is down every reconnect attempt emits an error; connectRedis already logged the outage.
+      if (this.connection.status === 'ready') logger.error({ err: error }, 'Job queue error');
+    });
   }
 
   async enqueue(job: Job): Promise<void> {
@@ -55,6 +60,17 @@ export class BullQueue implements JobQueue {
     } catch (error) {
       throw new StoreUnavailableError('The job queue is unavailable', { cause: error });
     }
+  }
+
+  /** The most recent jobs that failed on every attempt (BullMQ keeps them in its failed set). */
+  async deadLetters(limit = 100): Promise<DeadLetter[]> {
+    const failed = await this.queue.getFailed(0, limit - 1);
+    return failed.map((bullJob) => ({
+      job: { name: bullJob.name, data: bullJob.data } as Job,
+      attempts: bullJob.attemptsMade,
+      error: bullJob.failedReason,
+      failedAt: new Date(bullJob.finishedOn ?? bullJob.timestamp),
+    }));
   }
 
   async close(): Promise<void> {
@@ -99,7 +115,10 @@ export function startBullWorker(
     else logger.warn(details, 'Job failed; will retry');
   });
   worker.on('stalled', (id) => logger.warn({ id }, 'Job stalled (its worker stopped); it will run again'));
-  worker.on('error', (error) => logger.error({ err: error }, 'Job worker error'));
+  worker.on('error', (error) => {
+    // While Redis is down every reconnect attempt emits an error; connectRedis already logged the outage.
+    if (connection.status === 'ready') logger.error({ err: error }, 'Job worker error');
+  });
   return {
     async close() {
       await worker.close();

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
-import type { Job, JobHandler, JobQueue } from './jobs.js';
+import type { DeadLetter, Job, JobHandler, JobQueue } from './jobs.js';
 
 export interface InProcessQueueOptions {
   /** Tries per job, the first one included. Default 3. */
@@ -11,14 +11,6 @@ export interface InProcessQueueOptions {
   closeTimeoutMs?: number;
   /** How many dead letters are kept for inspection; older ones are dropped (each was logged). Default 1000. */
   maxDeadLetters?: number;
-}
-
-/** A job that failed on every try. */
-export interface DeadLetter {
-  job: Job;
-  attempts: number;
-  error: unknown;
-  failedAt: Date;
 }
 
 interface Tracked {
