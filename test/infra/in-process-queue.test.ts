@@ -113,7 +113,8 @@ describe('InProcessQueue', () => {
     const handedBack = logger.entries.find((entry) => entry.message.includes('handed back'));
     assert.ok(handedBack !== undefined);
     assert.equal(handedBack.level, 'error');
-    assert.deepEqual((handedBack.details as { jobs: unknown[] }).jobs, [{ ...job, attempt: 1, state: 'waiting-to-retry' }]);
+    const { jobs } = handedBack.details as { jobs: unknown[] };
+    assert.deepEqual(jobs, [{ ...job, attempt: 1, state: 'waiting-to-retry' }]);
   });
 
   it('refuses jobs once closing', async () => {

@@ -28,15 +28,18 @@ const implementations: Implementation[] = [
   {
     name: 'RedisStore',
     skip: testRedisUrl === null ? 'TEST_REDIS_URL is not set' : false,
-    open: () => createStore({ redisUrl: testRedisUrl, redisKeyPrefix: 'unused:' }, silentLogger, { keyPrefix: redisPrefix }),
+    open: () =>
+      createStore({ redisUrl: testRedisUrl, redisKeyPrefix: 'unused:' }, silentLogger, { keyPrefix: redisPrefix }),
     cleanUp: () => deleteKeysWithPrefix(testRedisUrl!, redisPrefix),
   },
 ];
 
-function nextMessage(broadcast: Broadcast, channel: string): Promise<{ message: Promise<string>; stop: () => Promise<void> }> {
+/** Subscribes; `message` resolves with the first message received. */
+async function nextMessage(broadcast: Broadcast, channel: string) {
   let received: (message: string) => void = () => {};
   const message = new Promise<string>((resolve) => (received = resolve));
-  return broadcast.subscribe(channel, (m) => received(m)).then((stop) => ({ message, stop }));
+  const stop = await broadcast.subscribe(channel, (m) => received(m));
+  return { message, stop };
 }
 
 for (const implementation of implementations) {
@@ -124,7 +127,8 @@ for (const implementation of implementations) {
 
     it('lets exactly one of many concurrent deleteIfEquals calls win', async () => {
       await store.set('one-time-code', '123456');
-      const results = await Promise.all(Array.from({ length: 20 }, () => store.deleteIfEquals('one-time-code', '123456')));
+      const attempts = Array.from({ length: 20 }, () => store.deleteIfEquals('one-time-code', '123456'));
+      const results = await Promise.all(attempts);
       assert.equal(results.filter(Boolean).length, 1);
     });
 

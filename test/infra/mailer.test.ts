@@ -67,7 +67,8 @@ describe('OutboxMailer', () => {
 
       const files = await readdir(path.join(outboxDir, 'outbox'));
       assert.equal(files.length, 2, 'one file per message');
-      assert.ok(files.every((file) => /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-[0-9a-f]{8}\.eml$/.test(file)), files.join());
+      const sortableName = /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-[0-9a-f]{8}\.eml$/;
+      assert.ok(files.every((file) => sortableName.test(file)), files.join());
       const contents = await Promise.all(files.map((file) => readFile(path.join(outboxDir, 'outbox', file), 'utf8')));
       const first = contents.find((raw) => raw.includes('Subject: Your sign-in code'));
       assert.ok(first !== undefined);

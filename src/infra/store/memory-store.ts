@@ -128,7 +128,8 @@ export class MemoryBroadcast implements Broadcast {
     channelHandlers.add(subscription);
     return async () => {
       channelHandlers.delete(subscription);
-      if (channelHandlers.size === 0 && this.handlers.get(channel) === channelHandlers) this.handlers.delete(channel);
+      if (channelHandlers.size > 0 || this.handlers.get(channel) !== channelHandlers) return;
+      this.handlers.delete(channel);
     };
   }
 
