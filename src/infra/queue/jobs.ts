@@ -17,3 +17,11 @@ export interface JobQueue {
 
 /** Runs one job; a throw makes the queue retry it with exponential backoff. */
 export type JobHandler = (job: Job) => Promise<void>;
+
+/** A job that failed on every attempt, kept for inspection. */
+export interface DeadLetter {
+  job: Job;
+  attempts: number;
+  error: unknown;
+  failedAt: Date;
+}

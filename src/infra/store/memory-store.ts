@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { type Logger, silentLogger } from '../logger.js';
 import type { Broadcast, KeyValueStore } from './key-value-store.js';
 
 interface Entry {
@@ -63,6 +63,8 @@ export class MemoryStore implements KeyValueStore {
     }
     const next = Number.parseInt(entry.value, 10) + 1;
     entry.value = String(next);
+    // As in the Redis store: a counter that has no expiry (say, one written by set) gets the window.
+    entry.expiresAt ??= this.expiry(windowSeconds);
     return next;
   }
 
@@ -96,21 +98,42 @@ export class MemoryStore implements KeyValueStore {
   }
 }
 
+/**
+ * Handlers run synchronously inside publish. A throwing handler is logged and does not stop the others, as
+ * with Redis. (A Map rather than an EventEmitter: an emitter treats a channel named "error" specially.)
+ */
 export class MemoryBroadcast implements Broadcast {
-  private readonly emitter = new EventEmitter().setMaxListeners(0);
+  private readonly handlers = new Map<string, Set<(message: string) => void>>();
+
+  constructor(private readonly logger: Pick<Logger, 'error'> = silentLogger) {}
 
   async publish(channel: string, message: string): Promise<void> {
-    this.emitter.emit(channel, message);
+    for (const handler of this.handlers.get(channel) ?? []) {
+      try {
+        handler(message);
+      } catch (error) {
+        this.logger.error({ err: error, channel }, 'Broadcast handler failed');
+      }
+    }
   }
 
   async subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>> {
-    this.emitter.on(channel, handler);
+    let channelHandlers = this.handlers.get(channel);
+    if (channelHandlers === undefined) {
+      channelHandlers = new Set();
+      this.handlers.set(channel, channelHandlers);
+    }
+    // A Set would merge two subscriptions of one function; a wrapper keeps each subscription separate.
+    const subscription = (message: string) => handler(message);
+    channelHandlers.add(subscription);
     return async () => {
-      this.emitter.off(channel, handler);
+      channelHandlers.delete(subscription);
+      if (channelHandlers.size > 0 || this.handlers.get(channel) !== channelHandlers) return;
+      this.handlers.delete(channel);
     };
   }
 
   async close(): Promise<void> {
-    this.emitter.removeAllListeners();
+    this.handlers.clear();
   }
 }

@@ -1,0 +1,28 @@
+import type { Config } from '../../config/config.js';
+import type { Logger } from '../logger.js';
+import { BullQueue, startBullWorker } from './bull-queue.js';
+import { InProcessQueue } from './in-process-queue.js';
+import type { JobHandler, JobQueue } from './jobs.js';
+
+/**
+ * With REDIS_URL, jobs go to BullMQ and are run by `npm run worker`, and also inside the API process unless
+ * RUN_WORKER_IN_API=false. Without it, they run in this process.
+ */
+export function createJobQueue(
+  config: Pick<Config, 'redisUrl' | 'redisKeyPrefix' | 'runWorkerInApi'>,
+  handler: JobHandler,
+  logger: Logger,
+): JobQueue {
+  if (config.redisUrl === null) return new InProcessQueue(handler, logger);
+  const queue = new BullQueue(config, logger);
+  if (!config.runWorkerInApi) return queue;
+  const worker = startBullWorker(config, handler, logger);
+  return {
+    enqueue: (job) => queue.enqueue(job),
+    async close() {
+      // The worker first, so the jobs it is running can finish.
+      await worker.close();
+      await queue.close();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from './config/config.js';
+import { loadEnvFile } from './config/load-env-file.js';
+import { createMailer } from './infra/mailer/create-mailer.js';
+import { startBullWorker } from './infra/queue/bull-queue.js';
+import { createJobRunner } from './infra/queue/run-job.js';
+
+// The separate worker process (`npm run worker`): runs the jobs the API queued in Redis.
+
+loadEnvFile();
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+const logger = pino({ level: config.logLevel, base: { process: 'worker' } });
+
+if (config.redisUrl === null) {
+  logger.fatal(
+    'REDIS_URL is not set. Without Redis, jobs run inside the API process and no worker is needed; ' +
+      'set REDIS_URL to the same Redis as the API to run them here.',
+  );
+  process.exit(1);
+}
+
+const mailer = createMailer(config, logger);
+const worker = startBullWorker(config, createJobRunner(mailer), logger);
+logger.info({ mailer: config.smtpUrl === null ? 'outbox' : 'smtp' }, 'Worker started');
+
+let stopping = false;
+async function stop(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) {
+    // A second signal means "now": the interrupted job runs again elsewhere once its lock expires.
+    logger.warn({ signal }, 'Stopping at once');
+    process.exit(1);
+  }
+  stopping = true;
+  logger.info({ signal }, 'Stopping after the running jobs finish');
+  try {
+    await worker.close();
+    await mailer.close();
+  } catch (error) {
+    logger.error({ err: error }, 'Error while stopping');
+    process.exit(1);
+  }
+  logger.info('Worker stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', (signal) => void stop(signal));
+process.on('SIGINT', (signal) => void stop(signal));
