@@ -10,8 +10,13 @@ import { migrateToLatest } from './db/migrator.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerValidation } from './http/validation.js';
 import { createDatabase, type DatabaseHandle } from './infra/database.js';
+import { createMailer } from './infra/mailer/create-mailer.js';
+import type { Mailer } from './infra/mailer/mailer.js';
+import { createJobQueue } from './infra/queue/create-job-queue.js';
+import type { JobQueue } from './infra/queue/jobs.js';
+import { createJobRunner } from './infra/queue/run-job.js';
+import { createStore } from './infra/store/create-store.js';
 import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
-import { MemoryBroadcast, MemoryStore } from './infra/store/memory-store.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordHasher } from './modules/auth/password-hasher.js';
@@ -31,6 +36,8 @@ export interface AppContext {
   database: DatabaseHandle;
   store: KeyValueStore;
   broadcast: Broadcast;
+  mailer: Mailer;
+  jobs: JobQueue;
   hasher: PasswordHasher;
   accessTokens: TokenCodec;
   authenticator: Authenticator;
@@ -107,8 +114,9 @@ async function createContext(config: Config, log: FastifyBaseLogger): Promise<Ap
   const database = createDatabase(config);
   try {
     if (config.migrateOnStart) await migrateToLatest(database.db);
-    const store = new MemoryStore();
-    const broadcast = new MemoryBroadcast();
+    const { store, broadcast } = createStore(config, log);
+    const mailer = createMailer(config, log);
+    const jobs = createJobQueue(config, createJobRunner(mailer), log);
     const hasher = new PasswordHasher(
       { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism },
       config.argon2MaxConcurrency,
@@ -137,7 +145,7 @@ async function createContext(config: Config, log: FastifyBaseLogger): Promise<Ap
     const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds);
     await authenticator.start();
     const todos = new TodosService(new TodosRepository(database.db));
-    return { config, database, store, broadcast, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos };
+    return { config, database, store, broadcast, mailer, jobs, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos };
   } catch (error) {
     await database.close();
     throw error;
@@ -146,6 +154,9 @@ async function createContext(config: Config, log: FastifyBaseLogger): Promise<Ap
 
 async function closeContext(context: AppContext): Promise<void> {
   await context.authenticator.stop();
+  // Jobs first: a job still running may need the mailer, and queued ones are handed back before Redis closes.
+  await context.jobs.close();
+  await context.mailer.close();
   await context.broadcast.close();
   await context.store.close();
   await context.database.close();

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config/config.js';
+import { loadEnvFile } from './config/load-env-file.js';
 import { migrateToLatest } from './db/migrator.js';
 import { createDatabase } from './infra/database.js';
 
-if (fs.existsSync('.env')) process.loadEnvFile('.env');
+loadEnvFile();
 
 const usage = `Usage: npm run cli -- <command>
 

@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { loadEnvFile } from './config/load-env-file.js';
 
-if (fs.existsSync('.env')) process.loadEnvFile('.env');
+loadEnvFile();
 
 let config;
 try {

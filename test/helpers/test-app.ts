@@ -7,9 +7,15 @@ import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 
+import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from '../infra/support/redis.js';
+
 export type DialectName = 'sqlite' | 'postgres';
 
-/** Every test suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set. */
+/**
+ * Every test suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set. The SQLite leg uses the
+ * embedded store (memory) and the PostgreSQL leg the production one (Redis, when TEST_REDIS_URL is set), so each
+ * suite covers both store implementations without running twice per database.
+ */
 export const dialects: DialectName[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
 export const testPassword = 'correct-horse-9';
@@ -58,6 +64,7 @@ export interface TestApp {
 export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spruce-test-'));
   const postgres = dialect === 'postgres' ? await createPostgresDatabase() : null;
+  const redis = dialect === 'postgres' && testRedisUrl !== null && env.REDIS_URL === undefined ? { url: testRedisUrl, prefix: uniqueKeyPrefix() } : null;
   const fullEnv: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -67,6 +74,7 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     ARGON2_TIME_COST: '1',
     MIGRATE_ON_START: 'true',
     ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+    ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix } : {}),
     ...env,
   };
   const config = loadConfig(fullEnv);
@@ -75,6 +83,7 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     app = await buildApp(config);
   } catch (error) {
     await postgres?.drop();
+    if (redis) await deleteKeysWithPrefix(redis.url, redis.prefix);
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
@@ -87,6 +96,7 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     close: async () => {
       await app.close();
       await postgres?.drop();
+      if (redis) await deleteKeysWithPrefix(redis.url, redis.prefix);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -108,9 +108,10 @@ export class InProcessQueue implements JobQueue {
     if (!timedOut) return;
     const handedBack = [...this.unfinished.keys()];
     this.handBack.abort();
-    // The jobs are in the log in full, so an operator can run them again.
+    // Email bodies hold one-time codes and reset links, which never go to a log: recipient and subject say
+    // enough for an operator to ask the user to request a new one.
     this.logger.error(
-      { jobs: handedBack.map(({ job, attempt, state }) => ({ ...job, attempt, state })) },
+      { jobs: handedBack.map(({ job, attempt, state }) => ({ name: job.name, to: job.data.to, subject: job.data.subject, attempt, state })) },
       `${handedBack.length} job(s) unfinished at shutdown were handed back`,
     );
   }
