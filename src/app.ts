@@ -142,7 +142,7 @@ async function createContext(config: Config, log: FastifyBaseLogger): Promise<Ap
         windowSeconds: config.loginFailureWindowSeconds,
       }),
     });
-    const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds);
+    const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
     await authenticator.start();
     const todos = new TodosService(new TodosRepository(database.db));
     return { config, database, store, broadcast, mailer, jobs, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos };

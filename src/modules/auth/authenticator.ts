@@ -1,4 +1,5 @@
-import type { Broadcast, KeyValueStore } from '../../infra/store/key-value-store.js';
+import type { Logger } from '../../infra/logger.js';
+import { StoreUnavailableError, type Broadcast, type KeyValueStore } from '../../infra/store/key-value-store.js';
 import { ExpiringCache } from './expiring-cache.js';
 import type { TokenClaims, TokenCodec } from './token-codec.js';
 
@@ -51,6 +52,7 @@ export class Authenticator {
     private readonly store: KeyValueStore,
     private readonly broadcast: Broadcast,
     cacheSeconds: number,
+    private readonly log: Pick<Logger, 'warn'>,
   ) {
     this.principals = new ExpiringCache(cacheSeconds * 1000);
     this.revocations = new ExpiringCache(cacheSeconds * 1000);
@@ -92,7 +94,17 @@ export class Authenticator {
   private async isRevoked(claims: TokenClaims): Promise<boolean> {
     const cached = this.revocations.get(claims.jti);
     if (cached !== undefined) return cached;
-    const revoked = (await this.store.get(`revoked-token:${claims.jti}`)) !== null;
+    let revoked: boolean;
+    try {
+      revoked = (await this.store.get(`revoked-token:${claims.jti}`)) !== null;
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      // With the shared store down, refusing every token would take the whole API down with it. Revocations
+      // this process already knows (broadcast or cached) still hold; an unknown one is honoured until the store
+      // is back, and the answer is not cached so the next request asks again.
+      this.log.warn({ jti: claims.jti }, 'revocation list unavailable; token accepted on its signature and account state');
+      return false;
+    }
     // A revoked token stays revoked until it expires; a live one is re-checked after the cache time.
     this.revocations.set(claims.jti, revoked, revoked ? claims.exp * 1000 - Date.now() : undefined);
     return revoked;
