@@ -70,6 +70,18 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   registerValidation(app);
   registerErrorHandling(app);
+
+  // Node closes only the connections idle at the moment close() starts. One still answering a request would
+  // then idle on keep-alive (72 s in Fastify) and hold the shutdown, so once closing, every answer ends its
+  // connection.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   await app.register(formbody);
 
   const context = await createContext(config, app.log);
