@@ -46,8 +46,10 @@ for (const dialect of dialects) {
       assert.equal(first.json().image, 'https://example.com/a.png');
       const second = await update(u, { bio: null, full_name: 'Ada K.' });
       assert.equal(second.statusCode, 200);
-      assert.deepEqual({ ...second.json(), updated_at: undefined }, {
-        ...first.json(),
+      const before: Record<string, unknown> = first.json();
+      const changed: Record<string, unknown> = second.json();
+      assert.deepEqual({ ...changed, updated_at: undefined }, {
+        ...before,
         full_name: 'Ada K.',
         bio: null,
         updated_at: undefined,
