@@ -1,4 +1,4 @@
-import { isUniqueViolation } from '../../db/errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import { HttpError } from '../../http/errors.js';
 import { found } from '../../http/found.js';
 import type { Principal } from '../auth/authenticator.js';
@@ -43,6 +43,8 @@ export class OffersService {
       return toOfferPublic(await this.deps.offers.create(cleaningId, caller.id));
     } catch (error) {
       if (isUniqueViolation(error)) throw new HttpError(400, 'Users are not allowed to make more than one offer for a cleaning job.');
+      // The job was deleted between the check and the insert.
+      if (isForeignKeyViolation(error)) throw cleaningNotFound();
       throw error;
     }
   }
