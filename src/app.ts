@@ -21,7 +21,22 @@ import { Authenticator } from './modules/auth/authenticator.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordHasher } from './modules/auth/password-hasher.js';
 import { TokenCodec } from './modules/auth/token-codec.js';
+import { CleaningsRepository } from './modules/cleanings/cleanings.repository.js';
+import { cleaningsRoutes } from './modules/cleanings/cleanings.routes.js';
+import { CleaningsService } from './modules/cleanings/cleanings.service.js';
+import { EvaluationsRepository } from './modules/evaluations/evaluations.repository.js';
+import { evaluationsRoutes } from './modules/evaluations/evaluations.routes.js';
+import { EvaluationsService } from './modules/evaluations/evaluations.service.js';
+import { FeedRepository } from './modules/feed/feed.repository.js';
+import { feedRoutes } from './modules/feed/feed.routes.js';
+import { FeedService } from './modules/feed/feed.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { OffersRepository } from './modules/offers/offers.repository.js';
+import { offersRoutes } from './modules/offers/offers.routes.js';
+import { OffersService } from './modules/offers/offers.service.js';
+import { ProfilesRepository } from './modules/profiles/profiles.repository.js';
+import { profilesRoutes } from './modules/profiles/profiles.routes.js';
+import { ProfilesService } from './modules/profiles/profiles.service.js';
 import { TodosRepository } from './modules/todos/todos.repository.js';
 import { todosRoutes } from './modules/todos/todos.routes.js';
 import { TodosService } from './modules/todos/todos.service.js';
@@ -45,6 +60,11 @@ export interface AppContext {
   users: UsersService;
   usersRepository: UsersRepository;
   todos: TodosService;
+  cleanings: CleaningsService;
+  offers: OffersService;
+  evaluations: EvaluationsService;
+  profiles: ProfilesService;
+  feed: FeedService;
 }
 
 declare module 'fastify' {
@@ -61,6 +81,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -116,6 +137,12 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
   await app.register(usersRoutes, { users: context.users });
   await app.register(todosRoutes, { todos: context.todos, authenticator: context.authenticator });
+  const { authenticator } = context;
+  await app.register(cleaningsRoutes, { prefix: '/api', cleanings: context.cleanings, authenticator });
+  await app.register(offersRoutes, { prefix: '/api', offers: context.offers, authenticator });
+  await app.register(evaluationsRoutes, { prefix: '/api', evaluations: context.evaluations, authenticator });
+  await app.register(profilesRoutes, { prefix: '/api', profiles: context.profiles, authenticator });
+  await app.register(feedRoutes, { prefix: '/api', feed: context.feed, authenticator });
 
   await app.ready();
   return app;
@@ -157,11 +184,32 @@ async function createContext(config: Config, log: FastifyBaseLogger): Promise<Ap
     const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
     await authenticator.start();
     const todos = new TodosService(new TodosRepository(database.db));
-    return { config, database, store, broadcast, mailer, jobs, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos };
+    const marketplace = createMarketplace(database, usersRepository, accountEvents);
+    return { config, database, store, broadcast, mailer, jobs, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos, ...marketplace };
   } catch (error) {
     await database.close();
     throw error;
   }
+}
+
+/** The cleaning-jobs marketplace: its services, and the profile every new account gets. */
+function createMarketplace(database: DatabaseHandle, usersRepository: UsersRepository, accountEvents: AccountEvents) {
+  const cleaningsRepository = new CleaningsRepository(database.db);
+  const offersRepository = new OffersRepository(database.db);
+  const profiles = new ProfilesService(new ProfilesRepository(database.db), usersRepository);
+  accountEvents.on('registered', ({ user }) => profiles.createFor(user.id));
+  return {
+    cleanings: new CleaningsService(cleaningsRepository, usersRepository),
+    offers: new OffersService({ offers: offersRepository, cleanings: cleaningsRepository, users: usersRepository }),
+    evaluations: new EvaluationsService({
+      evaluations: new EvaluationsRepository(database.db),
+      offers: offersRepository,
+      cleanings: cleaningsRepository,
+      users: usersRepository,
+    }),
+    profiles,
+    feed: new FeedService(new FeedRepository(database.db)),
+  };
 }
 
 async function closeContext(context: AppContext): Promise<void> {

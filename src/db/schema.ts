@@ -30,15 +30,73 @@ export interface TodosTable {
   created_at: Timestamp;
 }
 
+/** A job on the marketplace. */
+export interface CleaningsTable {
+  id: Generated<number>;
+  owner_id: string;
+  name: string;
+  description: string | null;
+  /** Integer cents; PostgreSQL's bigint arrives as a string. */
+  price_cents: ColumnType<number | string, number, number>;
+  cleaning_type: 'dust_up' | 'spot_clean' | 'full_clean';
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type OfferStatus = 'pending' | 'accepted' | 'rejected' | 'cancelled' | 'completed';
+
+export interface OffersTable {
+  cleaning_id: number;
+  user_id: string;
+  status: OfferStatus;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EvaluationsTable {
+  cleaning_id: number;
+  cleaner_id: string;
+  no_show: Flag;
+  headline: string | null;
+  comment: string | null;
+  professionalism: number | null;
+  completeness: number | null;
+  efficiency: number | null;
+  overall_rating: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One per user, keyed by the user; created with the account. */
+export interface ProfilesTable {
+  user_id: string;
+  full_name: string | null;
+  phone_number: string | null;
+  bio: string | null;
+  image: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   todos: TodosTable;
+  cleanings: CleaningsTable;
+  offers: OffersTable;
+  evaluations: EvaluationsTable;
+  profiles: ProfilesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type TodoRow = Selectable<TodosTable>;
+export type CleaningRow = Selectable<CleaningsTable>;
+export type CleaningUpdateRow = Updateable<CleaningsTable>;
+export type OfferRow = Selectable<OffersTable>;
+export type EvaluationRow = Selectable<EvaluationsTable>;
+export type NewEvaluationRow = Insertable<EvaluationsTable>;
+export type ProfileRow = Selectable<ProfilesTable>;
 
 export function toBool(value: boolean | number): boolean {
   return value === true || value === 1;

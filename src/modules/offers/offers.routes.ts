@@ -1,0 +1,79 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { bearerSecurity, callerOf, requireUser } from '../../http/authentication.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { CleaningIdParams } from '../cleanings/cleanings.schemas.js';
+import { Detail } from '../users/users.schemas.js';
+import { Offer, OfferList, OfferParams, OfferUpdateBody } from './offers.schemas.js';
+import type { OffersService } from './offers.service.js';
+
+const errors = { 401: Detail, 403: Detail, 404: Detail, 422: Detail };
+
+export const offersRoutes: FastifyPluginAsyncTypebox<{ offers: OffersService; authenticator: Authenticator }> = async (
+  app,
+  { offers, authenticator },
+) => {
+  app.addHook('onRequest', requireUser(authenticator));
+  const common = { tags: ['offers'], security: bearerSecurity };
+
+  app.post(
+    '/cleanings/:cleaning_id/offers',
+    {
+      schema: {
+        ...common,
+        summary: "Offer to do a cleaning job (not one's own; once per job)",
+        params: CleaningIdParams,
+        response: { 201: Offer, 400: Detail, ...errors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await offers.create(callerOf(request), request.params.cleaning_id)),
+  );
+
+  app.get(
+    '/cleanings/:cleaning_id/offers',
+    { schema: { ...common, summary: "Every offer on a job (the job's owner only)", params: CleaningIdParams, response: { 200: OfferList, ...errors } } },
+    async (request) => offers.list(callerOf(request), request.params.cleaning_id),
+  );
+
+  app.get(
+    '/cleanings/:cleaning_id/offers/:username',
+    { schema: { ...common, summary: "One user's offer (the job's owner or the offer's maker)", params: OfferParams, response: { 200: Offer, ...errors } } },
+    async (request) => offers.get(callerOf(request), request.params.cleaning_id, request.params.username),
+  );
+
+  app.put(
+    '/cleanings/:cleaning_id/offers/:username',
+    {
+      schema: {
+        ...common,
+        summary: 'Accept a pending offer (owner; rejects the other pending ones) or cancel an accepted one (maker; reopens the others)',
+        params: OfferParams,
+        body: OfferUpdateBody,
+        response: { 200: Offer, 400: Detail, ...errors },
+      },
+    },
+    async (request) => {
+      const { cleaning_id, username } = request.params;
+      const caller = callerOf(request);
+      return request.body.offer_update.status === 'accepted'
+        ? offers.accept(caller, cleaning_id, username)
+        : offers.cancel(caller, cleaning_id, username);
+    },
+  );
+
+  app.delete(
+    '/cleanings/:cleaning_id/offers/:username',
+    {
+      schema: {
+        ...common,
+        summary: 'Rescind (delete) a pending offer (its maker only)',
+        params: OfferParams,
+        response: { 204: Type.Null(), 400: Detail, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await offers.rescind(callerOf(request), request.params.cleaning_id, request.params.username);
+      return reply.code(204).send(null);
+    },
+  );
+};

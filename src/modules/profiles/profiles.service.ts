@@ -1,0 +1,55 @@
+import type { Principal } from '../auth/authenticator.js';
+import { HttpError } from '../../http/errors.js';
+import { found } from '../../http/found.js';
+import type { UsersRepository } from '../users/users.repository.js';
+import type { Profile, ProfilesRepository } from './profiles.repository.js';
+
+const userNotFound = (): HttpError => new HttpError(404, 'No user found with that username.');
+
+export interface ProfileUpdateInput {
+  full_name?: string | null;
+  phone_number?: string | null;
+  bio?: string | null;
+  image?: string | null;
+}
+
+/** The profile as the API shows it. An account whose row is missing shows an empty profile with null timestamps. */
+function toProfilePublic(user: { id: string; username: string }, profile: Profile | null) {
+  return {
+    user_id: user.id,
+    username: user.username,
+    full_name: profile?.fullName ?? null,
+    phone_number: profile?.phoneNumber ?? null,
+    bio: profile?.bio ?? null,
+    image: profile?.image ?? null,
+    created_at: profile?.createdAt.toISOString() ?? null,
+    updated_at: profile?.updatedAt.toISOString() ?? null,
+  };
+}
+
+export class ProfilesService {
+  constructor(
+    private readonly profiles: ProfilesRepository,
+    private readonly users: UsersRepository,
+  ) {}
+
+  /** Called when an account is registered. */
+  createFor(userId: string): Promise<void> {
+    return this.profiles.createEmpty(userId);
+  }
+
+  async getByUsername(username: string) {
+    const user = found(await this.users.findByUsername(username), userNotFound);
+    return toProfilePublic(user, await this.profiles.findByUserId(user.id));
+  }
+
+  async updateMine(caller: Principal, input: ProfileUpdateInput) {
+    const profile = await this.profiles.upsert(caller.id, {
+      fullName: input.full_name,
+      phoneNumber: input.phone_number,
+      bio: input.bio,
+      image: input.image,
+    });
+    return toProfilePublic(caller, profile);
+  }
+}

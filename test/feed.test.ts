@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createTestApp, dialects, newUser, type TestApp, type TestUser } from './helpers/test-app.js';
+
+interface FeedItem {
+  id: number;
+  name: string;
+  event_type: 'is_create' | 'is_update';
+  event_timestamp: string;
+  created_at: string;
+  updated_at: string;
+  row_number: number;
+}
+
+for (const dialect of dialects) {
+  describe(`cleanings feed on ${dialect}`, () => {
+    let t: TestApp;
+    let users: TestUser[];
+    const base = Date.now() - 60 * 60 * 1000;
+    const at = (ms: number) => new Date(base + ms);
+
+    before(async () => {
+      t = await createTestApp(dialect);
+      users = [await newUser(t), await newUser(t), await newUser(t)];
+      const db = t.app.context.database.db;
+      const ids: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const user = users[i % 3]!;
+        const res = await t.inject({ method: 'POST', url: '/api/cleanings', headers: user.headers, payload: { new_cleaning: { name: `job ${i}`, price: 10 + i } } });
+        ids.push(res.json().id);
+      }
+      // Five cleanings share each creation instant, to the millisecond.
+      for (const [i, id] of ids.entries()) {
+        await db.updateTable('cleanings').set({ created_at: at(Math.floor(i / 5) * 1000), updated_at: at(Math.floor(i / 5) * 1000) }).where('id', '=', id).execute();
+      }
+      // Every fourth cleaning is changed later through the API...
+      for (const [i, id] of ids.entries()) {
+        if (i % 4 !== 0) continue;
+        const res = await t.inject({ method: 'PUT', url: `/api/cleanings/${id}`, headers: users[i % 3]!.headers, payload: { cleaning_update: { name: `job ${i} (changed)` } } });
+        assert.equal(res.statusCode, 200);
+      }
+      // ...and some of those changes share one instant, which is also the creation instant of cleanings 45 to 49.
+      for (const [i, id] of ids.entries()) {
+        if (i % 8 === 0 && i < 45) await db.updateTable('cleanings').set({ updated_at: at(9000) }).where('id', '=', id).execute();
+      }
+    });
+    after(() => t.close());
+
+    /** Every event the feed should show, newest first, computed from the rows directly. */
+    const expectedEvents = async () => {
+      const rows = await t.app.context.database.db.selectFrom('cleanings').select(['id', 'created_at', 'updated_at']).execute();
+      const events: [number, number, string][] = [];
+      for (const row of rows) {
+        const created = new Date(row.created_at).getTime();
+        const updated = new Date(row.updated_at).getTime();
+        events.push([created, row.id, 'is_create']);
+        if (updated > created) events.push([updated, row.id, 'is_update']);
+      }
+      events.sort((a, b) => b[0] - a[0] || b[1] - a[1]);
+      return events.map(([ms, id, type]) => `${new Date(ms).toISOString()} ${id} ${type}`);
+    };
+    const feed = (user: TestUser, query: string) => t.inject({ method: 'GET', url: `/api/feed/cleanings?${query}`, headers: user.headers });
+    const walk = async (chunk: number, between?: (page: number) => Promise<void>) => {
+      const seen: FeedItem[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < 200; page++) {
+        const res = await feed(users[0]!, `page_chunk_size=${chunk}${cursor === null ? '' : `&cursor=${cursor}`}`);
+        assert.equal(res.statusCode, 200, res.body);
+        const body = res.json() as { items: FeedItem[]; next_cursor: string | null };
+        assert.ok(body.items.length <= chunk);
+        assert.deepEqual(body.items.map((item) => item.row_number), body.items.map((_, index) => index + 1));
+        seen.push(...body.items);
+        cursor = body.next_cursor;
+        if (cursor === null) return seen;
+        assert.equal(body.items.length, chunk, 'only the last page may be short');
+        await between?.(page);
+      }
+      throw new Error('the feed did not end');
+    };
+    const describeItem = (item: FeedItem) => `${item.event_timestamp} ${item.id} ${item.event_type}`;
+
+    for (const chunk of [1, 7, 50]) {
+      test(`walking every page with page_chunk_size=${chunk} shows each event exactly once, newest first`, async () => {
+        const expected = await expectedEvents();
+        assert.equal(expected.length, 50 + 13);
+        const items = await walk(chunk);
+        assert.deepEqual(items.map(describeItem), expected);
+        for (const item of items) {
+          assert.equal(item.event_timestamp, item.event_type === 'is_create' ? item.created_at : item.updated_at);
+        }
+      });
+    }
+
+    test('ties are real: the data has events sharing a timestamp, across both kinds', async () => {
+      const expected = await expectedEvents();
+      const atNine = expected.filter((e) => e.startsWith(at(9000).toISOString()));
+      assert.equal(atNine.filter((e) => e.endsWith('is_create')).length, 5);
+      assert.equal(atNine.filter((e) => e.endsWith('is_update')).length, 6);
+    });
+
+    test('cleanings created while walking appear before the cursor and never disturb the rest', async () => {
+      const expected = await expectedEvents();
+      const items = await walk(7, async (page) => {
+        if (page < 3) {
+          await t.inject({ method: 'POST', url: '/api/cleanings', headers: users[1]!.headers, payload: { new_cleaning: { name: `late ${page}`, price: 1 } } });
+        }
+      });
+      const firstPage = items.slice(0, 7).map(describeItem);
+      assert.deepEqual(firstPage, expected.slice(0, 7));
+      assert.deepEqual(items.map(describeItem), expected);
+      // Clean up so the other walks see the same data.
+      await t.app.context.database.db.deleteFrom('cleanings').where('name', 'like', 'late %').execute();
+    });
+
+    test('the default chunk is 20 and items carry the cleaning fields', async () => {
+      const res = await feed(users[2]!, '');
+      assert.equal(res.statusCode, 200);
+      const body = res.json();
+      assert.equal(body.items.length, 20);
+      assert.equal(typeof body.next_cursor, 'string');
+      const item = body.items[0];
+      assert.deepEqual(Object.keys(item).sort(), [
+        'cleaning_type', 'created_at', 'description', 'event_timestamp', 'event_type', 'id', 'name', 'owner', 'price', 'row_number', 'updated_at',
+      ]);
+    });
+
+    test('starting_date shows events strictly older than it', async () => {
+      const expected = await expectedEvents();
+      const res = await feed(users[0]!, `page_chunk_size=50&starting_date=${encodeURIComponent(at(9000).toISOString())}`);
+      assert.equal(res.statusCode, 200);
+      const older = expected.filter((e) => e.slice(0, 24) < at(9000).toISOString());
+      assert.deepEqual(res.json().items.map(describeItem), older.slice(0, 50));
+    });
+
+    test('bad chunk sizes, cursors and dates are 422', async () => {
+      const queries = [
+        'page_chunk_size=0',
+        'page_chunk_size=51',
+        'page_chunk_size=abc',
+        'cursor=not-a-cursor',
+        `cursor=${Buffer.from('{"t":"yesterday","id":1}').toString('base64url')}`,
+        `cursor=${Buffer.from('{"t":"2026-01-01T00:00:00.000Z","id":-1}').toString('base64url')}`,
+        `cursor=${'a'.repeat(201)}`,
+        'starting_date=tomorrow',
+        `starting_date=2026-01-01T00:00:00Z&cursor=${Buffer.from('{"t":"2026-01-01T00:00:00.000Z","id":1}').toString('base64url')}`,
+      ];
+      for (const query of queries) {
+        const res = await feed(users[0]!, query);
+        assert.equal(res.statusCode, 422, query);
+        assert.equal(res.json().detail[0].loc[0], 'query', query);
+      }
+    });
+
+    test('the feed needs a bearer token and accepts a trailing slash', async () => {
+      const res = await t.inject({ method: 'GET', url: '/api/feed/cleanings' });
+      assert.equal(res.statusCode, 401);
+      assert.deepEqual(res.json(), { detail: 'Not Authorized' });
+      assert.equal((await t.inject({ method: 'GET', url: '/api/feed/cleanings/?page_chunk_size=2', headers: users[0]!.headers })).statusCode, 200);
+    });
+  });
+}
