@@ -12,6 +12,13 @@ import { registerValidation } from './http/validation.js';
 import { createDatabase, type DatabaseHandle } from './infra/database.js';
 import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
 import { MemoryBroadcast, MemoryStore } from './infra/store/memory-store.js';
+import { AccountTokens } from './modules/accounts/account-tokens.js';
+import { AccountUpdater } from './modules/accounts/account-updater.js';
+import { accountsRoutes } from './modules/accounts/accounts.routes.js';
+import { AccountsService } from './modules/accounts/accounts.service.js';
+import { RequestThrottle } from './modules/accounts/request-throttle.js';
+import { usersAdminRoutes } from './modules/accounts/users-admin.routes.js';
+import { UsersAdminService } from './modules/accounts/users-admin.service.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordHasher } from './modules/auth/password-hasher.js';
@@ -38,6 +45,8 @@ export interface AppContext {
   users: UsersService;
   usersRepository: UsersRepository;
   todos: TodosService;
+  accounts: AccountsService;
+  usersAdmin: UsersAdminService;
 }
 
 declare module 'fastify' {
@@ -56,6 +65,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    // `/api/users/` is `/api/users`, as FastAPI's redirect_slashes makes it for the seed's clients.
+    routerOptions: { ignoreTrailingSlash: true },
     genReqId: () => randomUUID(),
     // Answer requests still queued while closing with 503 so a load balancer retries them elsewhere.
     return503OnClosing: true,
@@ -82,6 +93,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          // Lets Swagger UI's Authorize button log in with an email (or name) and password itself.
+          oauth2Password: { type: 'oauth2', flows: { password: { tokenUrl: '/api/token', scopes: {} } } },
         },
       },
     },
@@ -97,12 +110,15 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
   await app.register(usersRoutes, { users: context.users });
   await app.register(todosRoutes, { todos: context.todos, authenticator: context.authenticator });
+  await app.register(accountsRoutes, { prefix: '/api', accounts: context.accounts, authenticator: context.authenticator });
+  await app.register(usersAdminRoutes, { prefix: '/api', admin: context.usersAdmin, authenticator: context.authenticator });
 
   await app.ready();
   return app;
 }
 
-async function createContext(config: Config, log: FastifyBaseLogger): Promise<AppContext> {
+/** Also used by the command line, which needs the same services without HTTP. */
+export async function createContext(config: Config, log: FastifyBaseLogger): Promise<AppContext> {
   const secret = resolveSecret(config);
   const database = createDatabase(config);
   try {
@@ -138,14 +154,50 @@ async function createContext(config: Config, log: FastifyBaseLogger): Promise<Ap
     const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds);
     await authenticator.start();
     const todos = new TodosService(new TodosRepository(database.db));
-    return { config, database, store, broadcast, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos };
+    const accountTokens = new AccountTokens({
+      secret,
+      algorithm: config.jwtAlgorithm,
+      verifyLifetimeSeconds: config.verifyTokenExpireSeconds,
+      resetLifetimeSeconds: config.resetTokenExpireSeconds,
+    });
+    const updater = new AccountUpdater({ users, repository: usersRepository, hasher, tokens: accountTokens, authenticator });
+    const accounts = new AccountsService({
+      users,
+      repository: usersRepository,
+      tokens: accountTokens,
+      authenticator,
+      updater,
+      requireVerifiedLogin: config.requireVerifiedLogin,
+      // The log-in limits double as the limits of the other guessable or mail-sending account actions.
+      throttle: new RequestThrottle(store, {
+        maxPerAddress: config.loginMaxFailuresPerAddress,
+        maxPerEmail: config.loginMaxFailuresPerAccount,
+        windowSeconds: config.loginFailureWindowSeconds,
+      }),
+    });
+    const usersAdmin = new UsersAdminService(usersRepository, updater);
+    return {
+      config,
+      database,
+      store,
+      broadcast,
+      hasher,
+      accessTokens,
+      authenticator,
+      accountEvents,
+      users,
+      usersRepository,
+      todos,
+      accounts,
+      usersAdmin,
+    };
   } catch (error) {
     await database.close();
     throw error;
   }
 }
 
-async function closeContext(context: AppContext): Promise<void> {
+export async function closeContext(context: AppContext): Promise<void> {
   await context.authenticator.stop();
   await context.broadcast.close();
   await context.store.close();
