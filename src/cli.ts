@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { CommandError, createSuperuser, createSuperuserUsage } from './cli/create-superuser.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { migrateToLatest } from './db/migrator.js';
 import { createDatabase } from './infra/database.js';
@@ -8,7 +9,10 @@ if (fs.existsSync('.env')) process.loadEnvFile('.env');
 const usage = `Usage: npm run cli -- <command>
 
 Commands:
-  migrate     Run every pending database migration (safe to run from several processes at once)`;
+  migrate            Run every pending database migration (safe to run from several processes at once)
+  create-superuser   Create an active, verified superuser account
+
+${createSuperuserUsage}`;
 
 async function migrate(): Promise<void> {
   const config = loadConfig();
@@ -22,17 +26,21 @@ async function migrate(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = { migrate };
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  migrate,
+  'create-superuser': (args) => createSuperuser(loadConfig(), args),
+};
 
-const [name] = process.argv.slice(2);
+const [name, ...args] = process.argv.slice(2);
 const command = name === undefined ? undefined : commands[name];
 if (command === undefined) {
   console.error(usage);
   process.exit(name === undefined || name === '--help' ? 0 : 2);
 }
 try {
-  await command();
+  await command(args);
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : `Error: ${(error as Error).message}`);
+  if (error instanceof ConfigError || error instanceof CommandError) console.error(error.message);
+  else console.error(`Error: ${(error as Error).message}`);
   process.exit(1);
 }
