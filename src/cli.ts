@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { CommandError, createSuperuser, createSuperuserUsage } from './cli/create-superuser.js';
+import { CommandError, createSuperuserUsage } from './cli/command-error.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { migrateToLatest } from './db/migrator.js';
 import { createDatabase } from './infra/database.js';
@@ -28,7 +28,8 @@ async function migrate(): Promise<void> {
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   migrate,
-  'create-superuser': (args) => createSuperuser(loadConfig(), args),
+  // Loaded only when used: it brings in the whole app, which `migrate` does not need.
+  'create-superuser': async (args) => (await import('./cli/create-superuser.js')).createSuperuser(loadConfig(), args),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -7,19 +7,11 @@ import type { Config } from '../config/config.js';
 import { HttpError } from '../http/errors.js';
 import { Email } from '../modules/accounts/accounts.schemas.js';
 import { Username } from '../modules/users/users.schemas.js';
+import { CommandError, createSuperuserUsage } from './command-error.js';
 import { promptHidden } from './hidden-prompt.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-/** A mistake of the person at the terminal: the message is for them, and the exit code is 1. */
-export class CommandError extends Error {
-  override readonly name = 'CommandError';
-}
-
-export const createSuperuserUsage = `Usage: npm run cli -- create-superuser --email <email> --name <name>
-
-The password is read from SPRUCE_PASSWORD, or asked for (twice, hidden) when run on a terminal.
-The account is created active, verified and superuser.`;
 
 async function readPassword(): Promise<string> {
   const fromEnv = process.env.SPRUCE_PASSWORD;
