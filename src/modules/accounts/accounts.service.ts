@@ -4,7 +4,7 @@ import type { TokenClaims } from '../auth/token-codec.js';
 import type { User, UsersRepository } from '../users/users.repository.js';
 import type { Registration, UsersService } from '../users/users.service.js';
 import type { AccountTokens } from './account-tokens.js';
-import { AccountUpdater } from './account-updater.js';
+import type { AccountUpdater } from './account-updater.js';
 import { AccountErrorCode } from './error-codes.js';
 import type { RequestThrottle } from './request-throttle.js';
 
