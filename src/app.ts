@@ -17,6 +17,14 @@ import type { JobQueue } from './infra/queue/jobs.js';
 import { createJobRunner } from './infra/queue/run-job.js';
 import { createStore } from './infra/store/create-store.js';
 import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
+import { AccountTokens } from './modules/accounts/account-tokens.js';
+import { registerAccountEmails } from './modules/accounts/account-emails.js';
+import { AccountUpdater } from './modules/accounts/account-updater.js';
+import { accountsRoutes } from './modules/accounts/accounts.routes.js';
+import { AccountsService } from './modules/accounts/accounts.service.js';
+import { RequestThrottle } from './modules/accounts/request-throttle.js';
+import { usersAdminRoutes } from './modules/accounts/users-admin.routes.js';
+import { UsersAdminService } from './modules/accounts/users-admin.service.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordHasher } from './modules/auth/password-hasher.js';
@@ -65,6 +73,8 @@ export interface AppContext {
   evaluations: EvaluationsService;
   profiles: ProfilesService;
   feed: FeedService;
+  accounts: AccountsService;
+  usersAdmin: UsersAdminService;
 }
 
 declare module 'fastify' {
@@ -81,9 +91,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    // `/api/users/` is `/api/users`, as FastAPI's redirect_slashes makes it for the seed's clients.
+    routerOptions: { ignoreTrailingSlash: true },
     genReqId: () => randomUUID(),
     // Answer requests still queued while closing with 503 so a load balancer retries them elsewhere.
     return503OnClosing: true,
@@ -122,6 +133,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          // Lets Swagger UI's Authorize button log in with an email (or name) and password itself.
+          oauth2Password: { type: 'oauth2', flows: { password: { tokenUrl: '/api/token', scopes: {} } } },
         },
       },
     },
@@ -138,6 +151,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(usersRoutes, { users: context.users });
   await app.register(todosRoutes, { todos: context.todos, authenticator: context.authenticator });
   const { authenticator } = context;
+  await app.register(accountsRoutes, { prefix: '/api', accounts: context.accounts, authenticator });
+  await app.register(usersAdminRoutes, { prefix: '/api', admin: context.usersAdmin, authenticator });
   await app.register(cleaningsRoutes, { prefix: '/api', cleanings: context.cleanings, authenticator });
   await app.register(offersRoutes, { prefix: '/api', offers: context.offers, authenticator });
   await app.register(evaluationsRoutes, { prefix: '/api', evaluations: context.evaluations, authenticator });
@@ -148,7 +163,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   return app;
 }
 
-async function createContext(config: Config, log: FastifyBaseLogger): Promise<AppContext> {
+/** Also used by the command line, which needs the same services without HTTP. */
+export async function createContext(config: Config, log: FastifyBaseLogger): Promise<AppContext> {
   const secret = resolveSecret(config);
   const database = createDatabase(config);
   try {
@@ -184,8 +200,34 @@ async function createContext(config: Config, log: FastifyBaseLogger): Promise<Ap
     const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
     await authenticator.start();
     const todos = new TodosService(new TodosRepository(database.db));
+    const accountTokens = new AccountTokens({
+      secret,
+      algorithm: config.jwtAlgorithm,
+      verifyLifetimeSeconds: config.verifyTokenExpireSeconds,
+      resetLifetimeSeconds: config.resetTokenExpireSeconds,
+    });
+    const updater = new AccountUpdater({ users, repository: usersRepository, hasher, tokens: accountTokens, authenticator });
+    const accounts = new AccountsService({
+      users,
+      repository: usersRepository,
+      tokens: accountTokens,
+      authenticator,
+      updater,
+      requireVerifiedLogin: config.requireVerifiedLogin,
+      // The log-in limits double as the limits of the other guessable or mail-sending account actions.
+      throttle: new RequestThrottle(store, {
+        maxPerAddress: config.loginMaxFailuresPerAddress,
+        maxPerEmail: config.loginMaxFailuresPerAccount,
+        windowSeconds: config.loginFailureWindowSeconds,
+      }),
+    });
+    const usersAdmin = new UsersAdminService(usersRepository, updater);
+    registerAccountEmails(accountEvents, jobs, {
+      verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,
+      resetTokenExpireSeconds: config.resetTokenExpireSeconds,
+    });
     const marketplace = createMarketplace(database, usersRepository, accountEvents);
-    return { config, database, store, broadcast, mailer, jobs, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos, ...marketplace };
+    return { config, database, store, broadcast, mailer, jobs, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos, accounts, usersAdmin, ...marketplace };
   } catch (error) {
     await database.close();
     throw error;
@@ -212,7 +254,7 @@ function createMarketplace(database: DatabaseHandle, usersRepository: UsersRepos
   };
 }
 
-async function closeContext(context: AppContext): Promise<void> {
+export async function closeContext(context: AppContext): Promise<void> {
   await context.authenticator.stop();
   // Jobs first: a job still running may need the mailer, and queued ones are handed back before Redis closes.
   await context.jobs.close();

@@ -1,3 +1,4 @@
+import { CommandError, createSuperuserUsage } from './cli/command-error.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { loadEnvFile } from './config/load-env-file.js';
 import { migrateToLatest } from './db/migrator.js';
@@ -8,7 +9,10 @@ loadEnvFile();
 const usage = `Usage: npm run cli -- <command>
 
 Commands:
-  migrate     Run every pending database migration (safe to run from several processes at once)`;
+  migrate            Run every pending database migration (safe to run from several processes at once)
+  create-superuser   Create an active, verified superuser account
+
+${createSuperuserUsage}`;
 
 async function migrate(): Promise<void> {
   const config = loadConfig();
@@ -22,17 +26,22 @@ async function migrate(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = { migrate };
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  migrate,
+  // Loaded only when used: it brings in the whole app, which `migrate` does not need.
+  'create-superuser': async (args) => (await import('./cli/create-superuser.js')).createSuperuser(loadConfig(), args),
+};
 
-const [name] = process.argv.slice(2);
+const [name, ...args] = process.argv.slice(2);
 const command = name === undefined ? undefined : commands[name];
 if (command === undefined) {
   console.error(usage);
   process.exit(name === undefined || name === '--help' ? 0 : 2);
 }
 try {
-  await command();
+  await command(args);
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : `Error: ${(error as Error).message}`);
+  if (error instanceof ConfigError || error instanceof CommandError) console.error(error.message);
+  else console.error(`Error: ${(error as Error).message}`);
   process.exit(1);
 }

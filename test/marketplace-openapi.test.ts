@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { bearerSecurity } from '../src/http/authentication.js';
 
 describe('OpenAPI document of the marketplace routes', () => {
   let t: TestApp;
@@ -31,7 +32,7 @@ describe('OpenAPI document of the marketplace routes', () => {
         const operation: { tags?: string[]; summary?: string; security?: unknown } = paths[path]![method]!;
         assert.ok(operation.tags?.length, `${method} ${path} tags`);
         assert.ok(operation.summary, `${method} ${path} summary`);
-        assert.deepEqual(operation.security, [{ bearerAuth: [] }], `${method} ${path} security`);
+        assert.deepEqual(operation.security, bearerSecurity, `${method} ${path} security`);
       }
     }
   });

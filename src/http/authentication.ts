@@ -14,8 +14,11 @@ export function notAuthorized(): HttpError {
   return new HttpError(401, 'Not Authorized', { 'WWW-Authenticate': 'Bearer' });
 }
 
-/** The OpenAPI security requirement of a route that needs a bearer token. */
-export const bearerSecurity: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }];
+/**
+ * The OpenAPI security requirement of a route that needs a bearer token: a pasted token, or one Swagger UI gets
+ * itself from POST /api/token (the OAuth2 password flow), either will do.
+ */
+export const bearerSecurity: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { oauth2Password: [] }];
 
 /** A hook for routes that need a caller: any token that is missing or not honoured gives the same 401. */
 export function requireUser(authenticator: Authenticator) {
@@ -28,6 +31,11 @@ export function requireUser(authenticator: Authenticator) {
     request.principal = authenticated.principal;
     request.tokenClaims = authenticated.claims;
   };
+}
+
+/** After requireUser: only superusers pass; others learn nothing more than 403. */
+export async function requireSuperuser(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  if (!callerOf(request).isSuperuser) throw new HttpError(403, 'Forbidden');
 }
 
 /** For handlers behind requireUser: the caller, which the hook guarantees is there. */

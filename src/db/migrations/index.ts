@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as usersAndTodos from './2026-11-21-0001-users-and-todos.js';
 import * as marketplace from './2026-11-21-0100-marketplace.js';
+import * as usersCreatedAtIndex from './2026-11-22-0001-users-created-at-index.js';
 
 /**
  * Every migration, by name. Names sort by date, which is the order the Migrator runs them in. A static list
@@ -9,4 +10,5 @@ import * as marketplace from './2026-11-21-0100-marketplace.js';
 export const migrations: Record<string, Migration> = {
   '2026-11-21-0001-users-and-todos': usersAndTodos,
   '2026-11-21-0100-marketplace': marketplace,
+  '2026-11-22-0001-users-created-at-index': usersCreatedAtIndex,
 };

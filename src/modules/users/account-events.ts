@@ -2,7 +2,8 @@ import type { User } from './users.repository.js';
 
 /**
  * What happens to accounts, for features that react without the account routes knowing them (emails,
- * profiles, audit). Handlers run after the change is committed, in registration order.
+ * profiles, audit). Handlers run after the change is committed, all started together: they are independent,
+ * and one waiting on the network (queueing an email) must not delay the others.
  */
 export type AccountEvent =
   | { type: 'registered'; user: User }
@@ -26,12 +27,14 @@ export class AccountEvents {
 
   /** Runs every handler of the event; a failing handler does not stop the others, and its error is reported. */
   async emit(event: AccountEvent, onError: (error: unknown, event: AccountEvent) => void): Promise<void> {
-    for (const handler of this.handlers.get(event.type) ?? []) {
-      try {
-        await handler(event);
-      } catch (error) {
-        onError(error, event);
-      }
-    }
+    await Promise.all(
+      (this.handlers.get(event.type) ?? []).map(async (handler) => {
+        try {
+          await handler(event);
+        } catch (error) {
+          onError(error, event);
+        }
+      }),
+    );
   }
 }

@@ -74,11 +74,37 @@ export class UsersRepository {
     return toUser(created);
   }
 
-  async update(id: string, changes: UserUpdate): Promise<User | null> {
+  /**
+   * Applies the changes and returns the user as stored, or null when no row was changed: the user is gone, or
+   * `ifHashedPassword` was given and the password hash is no longer that one (a compare-and-set, so a reset
+   * token cannot be spent twice by two requests racing each other).
+   */
+  async update(id: string, changes: UserUpdate, options: { ifHashedPassword?: string } = {}): Promise<User | null> {
     const values: UserUpdate = { ...changes, updated_at: new Date() };
     if (typeof values.email === 'string') values.email = values.email.toLowerCase();
-    await this.db.updateTable('users').set(values).where('id', '=', id).execute();
+    let query = this.db.updateTable('users').set(values).where('id', '=', id);
+    if (options.ifHashedPassword !== undefined) query = query.where('hashed_password', '=', options.ifHashedPassword);
+    const result = await query.executeTakeFirst();
+    if (result.numUpdatedRows === 0n) return null;
     return this.findById(id);
+  }
+
+  /** One page of every user, oldest first; id breaks ties so pages never overlap or skip. */
+  async list(page: { offset: number; limit: number }): Promise<User[]> {
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    return rows.map(toUser);
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
+    return Number(row.total);
   }
 
   async delete(id: string): Promise<boolean> {

@@ -3,12 +3,28 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { HttpError, tooManyRequests, validationError } from '../../http/errors.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { PasswordHasher } from '../auth/password-hasher.js';
-import { passwordIssues, type PasswordPolicyOptions } from '../auth/password-policy.js';
+import { passwordIssues, passwordProblems, type PasswordPolicyOptions } from '../auth/password-policy.js';
 import type { TokenCodec } from '../auth/token-codec.js';
 import type { AccountEvent, AccountEvents } from './account-events.js';
 import { toPrincipal, type User, type UsersRepository } from './users.repository.js';
 
 export const usernameTakenMessage = 'That username is already taken. Please try another one.';
+/** The seed's words for a taken email on `POST /api/users`. */
+export const emailTakenMessage = 'That email is already taken. Login with that email or register with another one.';
+export const nameTakenMessage = 'That name is already taken. Register with another one.';
+
+/** An /api registration: `name` is the username, shared with the ToDo routes. */
+export interface Registration {
+  email: string;
+  name: string;
+  password: string;
+}
+
+/** Only the command line sets these at creation; the registration route never does. */
+export interface RegistrationFlags {
+  isSuperuser?: boolean;
+  isVerified?: boolean;
+}
 
 export interface UsersServiceDeps {
   users: UsersRepository;
@@ -37,6 +53,45 @@ export class UsersService {
   assertPasswordAllowed(password: string, loc: (string | number)[] = ['body', 'password']): void {
     const issues = passwordIssues(password, this.deps.passwordPolicy, loc);
     if (issues.length > 0) throw validationError(issues);
+  }
+
+  /** The reasons a password breaks the policy, for routes that report them as one 400 reason. */
+  passwordProblems(password: string): string[] {
+    return passwordProblems(password, this.deps.passwordPolicy);
+  }
+
+  /**
+   * Creates an account with an email, as FastAPI Users' `create(safe=True)` does: the password policy first, then
+   * the email and the name, each unique without regard to case.
+   */
+  async register(registration: Registration, flags: RegistrationFlags = {}): Promise<User> {
+    this.assertPasswordAllowed(registration.password, ['body', 'new_user', 'password']);
+    const email = registration.email.toLowerCase();
+    await this.assertRegistrationFree(email, registration.name);
+    const hashedPassword = await this.deps.hasher.hash(registration.password);
+    let user: User;
+    try {
+      user = await this.deps.users.insert({
+        id: randomUUID(),
+        username: registration.name,
+        email,
+        hashed_password: hashedPassword,
+        is_superuser: flags.isSuperuser ?? false,
+        is_verified: flags.isVerified ?? false,
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Another registration took the email or the name since the check: say which.
+      await this.assertRegistrationFree(email, registration.name);
+      throw error;
+    }
+    await this.emit({ type: 'registered', user });
+    return user;
+  }
+
+  private async assertRegistrationFree(email: string, name: string): Promise<void> {
+    if ((await this.deps.users.findByEmail(email)) !== null) throw new HttpError(400, emailTakenMessage);
+    if ((await this.deps.users.findByUsername(name)) !== null) throw new HttpError(400, nameTakenMessage);
   }
 
   async signUp(username: string, password: string): Promise<User> {
@@ -86,7 +141,9 @@ export class UsersService {
     await this.deps.loginThrottle.recordSuccess(identifier, address);
     if (check.needsRehash) {
       // Upgrading a bcrypt (or weaker argon2) hash does not change the password, so existing tokens stay valid.
-      await this.deps.users.update(user.id, { hashed_password: await this.deps.hasher.hash(password) });
+      // Only if the hash is still the one checked: a password change in between must not be overwritten.
+      const rehashed = await this.deps.hasher.hash(password);
+      await this.deps.users.update(user.id, { hashed_password: rehashed }, { ifHashedPassword: user.hashedPassword });
     }
     return user;
   }

@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { pino } from 'pino';
+import { closeContext, createContext } from '../app.js';
+import type { Config } from '../config/config.js';
+import { HttpError } from '../http/errors.js';
+import { Email } from '../modules/accounts/accounts.schemas.js';
+import { Username } from '../modules/users/users.schemas.js';
+import { CommandError, createSuperuserUsage } from './command-error.js';
+import { promptHidden } from './hidden-prompt.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+
+async function readPassword(): Promise<string> {
+  const fromEnv = process.env.SPRUCE_PASSWORD;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (!process.stdin.isTTY) throw new CommandError('Set SPRUCE_PASSWORD, or run this on a terminal to be asked for the password.');
+  const password = await promptHidden('Password: ');
+  if ((await promptHidden('Password (again): ')) !== password) throw new CommandError('The two passwords differ.');
+  return password;
+}
+
+/** Same rules for the email and the name as the registration route, from the same schemas. */
+function checkInput(email: string, name: string): void {
+  const ajv = addFormats(new Ajv({ strict: false }));
+  if (!ajv.validate(Email, email)) throw new CommandError(`"${email}" is not a valid email address.`);
+  if (!ajv.validate(Username, name)) throw new CommandError(`The name must be 4 to 20 letters, digits, "_" or "-"; got "${name}".`);
+}
+
+function describe(error: HttpError): string {
+  if (Array.isArray(error.detail)) return error.detail.map((issue: { msg?: string }) => issue.msg ?? String(issue)).join('\n');
+  return typeof error.detail === 'string' ? error.detail : JSON.stringify(error.detail);
+}
+
+export async function createSuperuser(config: Config, args: string[]): Promise<void> {
+  let values: { email?: string; name?: string };
+  try {
+    ({ values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' } }, strict: true }));
+  } catch (error) {
+    throw new CommandError(`${(error as Error).message}\n\n${createSuperuserUsage}`);
+  }
+  if (values.email === undefined || values.name === undefined) throw new CommandError(createSuperuserUsage);
+  checkInput(values.email, values.name);
+  const password = await readPassword();
+
+  const context = await createContext(config, pino({ level: config.logLevel }));
+  try {
+    const user = await context.users.register(
+      { email: values.email, name: values.name, password },
+      { isSuperuser: true, isVerified: true },
+    );
+    console.log(`Created superuser ${user.username} <${user.email}> (${user.id}).`);
+  } catch (error) {
+    if (error instanceof HttpError && error.statusCode < 500) throw new CommandError(describe(error));
+    throw error;
+  } finally {
+    await closeContext(context);
+  }
+}

@@ -1,0 +1,120 @@
+import { isUniqueViolation } from '../../db/errors.js';
+import type { UserUpdate } from '../../db/schema.js';
+import { HttpError } from '../../http/errors.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { PasswordHasher } from '../auth/password-hasher.js';
+import type { User, UsersRepository } from '../users/users.repository.js';
+import type { UsersService } from '../users/users.service.js';
+import type { AccountTokens } from './account-tokens.js';
+import { AccountErrorCode } from './error-codes.js';
+
+/** What may change on an account. The flags are only ever passed by the superusers' routes. */
+export interface AccountChanges {
+  name?: string;
+  email?: string;
+  password?: string;
+  isActive?: boolean;
+  isSuperuser?: boolean;
+  isVerified?: boolean;
+}
+
+export interface AccountUpdaterDeps {
+  users: UsersService;
+  repository: UsersRepository;
+  hasher: PasswordHasher;
+  tokens: AccountTokens;
+  authenticator: Authenticator;
+}
+
+export const notFound = (): HttpError => new HttpError(404, 'Not Found');
+
+/**
+ * The rules of changing an account, whoever asks: a new email is unverified until verified again; a new
+ * password ends every token issued before it; email and name stay unique; every change reaches every process's
+ * cached copy of the account (Authenticator.accountChanged) and the feature hooks ('updated', 'deleted').
+ */
+export class AccountUpdater {
+  constructor(private readonly deps: AccountUpdaterDeps) {}
+
+  async update(user: User, changes: AccountChanges): Promise<User> {
+    const values: UserUpdate = {};
+    const changed: string[] = [];
+    if (changes.name !== undefined && changes.name !== user.username) {
+      values.username = changes.name;
+      changed.push('name');
+    }
+    const email = changes.email?.toLowerCase();
+    if (email !== undefined && email !== user.email) {
+      values.email = email;
+      values.is_verified = false;
+      changed.push('email');
+    }
+    if (changes.password !== undefined) {
+      const problems = this.deps.users.passwordProblems(changes.password);
+      if (problems.length > 0) throw new HttpError(400, { code: AccountErrorCode.UPDATE_USER_INVALID_PASSWORD, reason: problems.join('; ') });
+      changed.push('password');
+    }
+    for (const [flag, column, current] of [
+      ['isActive', 'is_active', user.isActive],
+      ['isSuperuser', 'is_superuser', user.isSuperuser],
+      ['isVerified', 'is_verified', user.isVerified],
+    ] as const) {
+      const wanted = changes[flag];
+      if (wanted === undefined) continue;
+      values[column] = wanted;
+      if (wanted !== current) changed.push(column);
+    }
+    if (changed.length === 0) return user;
+
+    await this.assertFree(user.id, values);
+    if (changes.password !== undefined) {
+      values.hashed_password = await this.deps.hasher.hash(changes.password);
+      values.tokens_valid_after = new Date();
+    }
+    let updated: User | null;
+    try {
+      updated = await this.deps.repository.update(user.id, values);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Taken by another request since the check: say which.
+      await this.assertFree(user.id, values);
+      throw error;
+    }
+    if (updated === null) throw notFound();
+    await this.deps.authenticator.accountChanged(user.id);
+    await this.deps.users.emit({ type: 'updated', user: updated, changed });
+    if (values.email !== undefined && !updated.isVerified && updated.isActive) {
+      await this.deps.users.emit({ type: 'verification-requested', user: updated, token: this.deps.tokens.issueVerifyToken(updated) });
+    }
+    return updated;
+  }
+
+  /**
+   * Sets a password already checked against the policy and ends every older token. With `ifHashedPassword`, only
+   * if the stored hash is still that one; null when it is not (or the user is gone).
+   */
+  async setPassword(user: User, password: string, options: { ifHashedPassword?: string } = {}): Promise<User | null> {
+    const hashed = await this.deps.hasher.hash(password);
+    const updated = await this.deps.repository.update(user.id, { hashed_password: hashed, tokens_valid_after: new Date() }, options);
+    if (updated !== null) await this.deps.authenticator.accountChanged(user.id);
+    return updated;
+  }
+
+  /** Deletes the account; its data goes with it by ON DELETE CASCADE. */
+  async delete(user: User): Promise<void> {
+    if (!(await this.deps.repository.delete(user.id))) throw notFound();
+    await this.deps.authenticator.accountChanged(user.id);
+    await this.deps.users.emit({ type: 'deleted', user });
+  }
+
+  private async assertFree(userId: string, values: UserUpdate): Promise<void> {
+    if (typeof values.email === 'string') {
+      const owner = await this.deps.repository.findByEmail(values.email);
+      if (owner !== null && owner.id !== userId) throw new HttpError(400, AccountErrorCode.UPDATE_USER_EMAIL_ALREADY_EXISTS);
+    }
+    if (typeof values.username === 'string') {
+      const owner = await this.deps.repository.findByUsername(values.username);
+      if (owner !== null && owner.id !== userId) throw new HttpError(400, AccountErrorCode.UPDATE_USER_NAME_ALREADY_EXISTS);
+    }
+  }
+}

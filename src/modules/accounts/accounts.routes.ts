@@ -1,0 +1,176 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { allowedMethods } from '../../http/allowed-methods.js';
+import { bearerSecurity, callerOf, requireUser } from '../../http/authentication.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { toPublicUser } from '../users/users.repository.js';
+import { Detail, PublicUser } from '../users/users.schemas.js';
+import {
+  BearerToken,
+  DeleteMeBody,
+  EmailBody,
+  RegisterBody,
+  ResetPasswordBody,
+  TokenForm,
+  UpdateMeBody,
+  VerifyBody,
+} from './accounts.schemas.js';
+import type { AccountsService } from './accounts.service.js';
+
+export interface AccountsRoutesOptions {
+  accounts: AccountsService;
+  authenticator: Authenticator;
+}
+
+/** The FastAPI Users routes of the seed, under /api: register, token, verify, reset, log out, and the caller's own account. */
+export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = async (app, { accounts, authenticator }) => {
+  const authenticated = { onRequest: requireUser(authenticator) };
+  const users = { tags: ['users'] };
+  const auth = { tags: ['auth'] };
+  const me = { tags: ['users'], security: bearerSecurity };
+
+  app.options(
+    '/users',
+    { schema: { ...users, summary: 'The methods this path supports, in the Allow header', response: { 204: Type.Null() } } },
+    async (request, reply) => reply.code(204).header('allow', allowedMethods(request.server, request.routeOptions.url ?? '')).send(null),
+  );
+
+  app.post(
+    '/users',
+    {
+      schema: {
+        ...users,
+        summary: 'Register; a verification email goes out',
+        body: RegisterBody,
+        response: { 201: PublicUser, 400: Detail, 422: Detail },
+      },
+    },
+    async (request, reply) => {
+      const { email, name, password } = request.body.new_user;
+      const user = await accounts.register({ email, name, password });
+      return reply.code(201).send(toPublicUser(user));
+    },
+  );
+
+  app.post(
+    '/token',
+    {
+      schema: {
+        ...auth,
+        summary: 'Log in (OAuth2 password flow, form-encoded); `username` is the email or the name',
+        consumes: ['application/x-www-form-urlencoded'],
+        body: TokenForm,
+        response: { 200: BearerToken, 400: Detail, 422: Detail, 429: Detail },
+      },
+    },
+    async (request) => {
+      const { username, password } = request.body;
+      const token = await accounts.logIn({ identifier: username, password, address: request.ip });
+      return { access_token: token, token_type: 'bearer' as const };
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    { ...authenticated, schema: { ...auth, security: bearerSecurity, summary: 'Log out: this token stops working everywhere', response: { 204: Type.Null(), 401: Detail } } },
+    async (request, reply) => {
+      if (request.tokenClaims !== null) await accounts.logOut(request.tokenClaims);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/request-verify-token',
+    {
+      schema: {
+        ...auth,
+        summary: 'Mail a new verification token; 202 whether or not the email has an account',
+        body: EmailBody,
+        response: { 202: Type.Null(), 422: Detail, 429: Detail },
+      },
+    },
+    async (request, reply) => {
+      await accounts.requestVerifyToken(request.body.email, request.ip);
+      return reply.code(202).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/verify',
+    { schema: { ...auth, summary: 'Verify the email with the mailed token', body: VerifyBody, response: { 200: PublicUser, 400: Detail, 422: Detail, 429: Detail } } },
+    async (request) => toPublicUser(await accounts.verify(request.body.token, request.ip)),
+  );
+
+  app.post(
+    '/auth/forgot-password',
+    {
+      schema: {
+        ...auth,
+        summary: 'Mail a password reset token; 202 whether or not the email has an account',
+        body: EmailBody,
+        response: { 202: Type.Null(), 422: Detail, 429: Detail },
+      },
+    },
+    async (request, reply) => {
+      await accounts.forgotPassword(request.body.email, request.ip);
+      return reply.code(202).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/reset-password',
+    {
+      schema: {
+        ...auth,
+        summary: 'Set a new password with the mailed token; every older access token stops working',
+        body: ResetPasswordBody,
+        response: { 200: Type.Null(), 400: Detail, 422: Detail, 429: Detail },
+      },
+    },
+    async (request) => {
+      await accounts.resetPassword(request.body.token, request.body.password, request.ip);
+      return null;
+    },
+  );
+
+  app.get(
+    '/users/me',
+    { ...authenticated, schema: { ...me, summary: 'The caller', response: { 200: PublicUser, 401: Detail } } },
+    async (request) => toPublicUser(await accounts.me(callerOf(request).id)),
+  );
+
+  app.patch(
+    '/users/me',
+    {
+      ...authenticated,
+      schema: {
+        ...me,
+        summary: 'Change name, email or password (the password needs current_password); a new email must be verified again',
+        body: UpdateMeBody,
+        response: { 200: PublicUser, 400: Detail, 401: Detail, 422: Detail, 429: Detail },
+      },
+    },
+    async (request) => {
+      const { name, email, password, current_password } = request.body;
+      const changes = { name, email, password, currentPassword: current_password };
+      return toPublicUser(await accounts.updateOwn(callerOf(request).id, changes, request.ip));
+    },
+  );
+
+  app.delete(
+    '/users/me',
+    {
+      ...authenticated,
+      schema: {
+        ...me,
+        summary: 'Delete the account and everything it owns; needs current_password',
+        body: DeleteMeBody,
+        response: { 204: Type.Null(), 400: Detail, 401: Detail, 422: Detail, 429: Detail },
+      },
+    },
+    async (request, reply) => {
+      await accounts.deleteOwn(callerOf(request).id, request.body.current_password, request.ip);
+      return reply.code(204).send(null);
+    },
+  );
+};

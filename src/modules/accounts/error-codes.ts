@@ -1,0 +1,22 @@
+/**
+ * The `detail` codes of the /api account routes, named and spelled as FastAPI Users names them so its clients
+ * can keep matching on them. Codes Spruce adds follow the same ACTION_PROBLEM pattern.
+ */
+export const AccountErrorCode = {
+  LOGIN_BAD_CREDENTIALS: 'LOGIN_BAD_CREDENTIALS',
+  LOGIN_USER_NOT_VERIFIED: 'LOGIN_USER_NOT_VERIFIED',
+  VERIFY_USER_BAD_TOKEN: 'VERIFY_USER_BAD_TOKEN',
+  VERIFY_USER_ALREADY_VERIFIED: 'VERIFY_USER_ALREADY_VERIFIED',
+  RESET_PASSWORD_BAD_TOKEN: 'RESET_PASSWORD_BAD_TOKEN',
+  RESET_PASSWORD_INVALID_PASSWORD: 'RESET_PASSWORD_INVALID_PASSWORD',
+  UPDATE_USER_EMAIL_ALREADY_EXISTS: 'UPDATE_USER_EMAIL_ALREADY_EXISTS',
+  UPDATE_USER_INVALID_PASSWORD: 'UPDATE_USER_INVALID_PASSWORD',
+  /** Spruce: the name (username) belongs to another account. */
+  UPDATE_USER_NAME_ALREADY_EXISTS: 'UPDATE_USER_NAME_ALREADY_EXISTS',
+  /** Spruce: changing the password needs the current one, and it was wrong. */
+  UPDATE_USER_INVALID_CURRENT_PASSWORD: 'UPDATE_USER_INVALID_CURRENT_PASSWORD',
+  /** Spruce: deleting one's own account needs the current password, and it was wrong. */
+  DELETE_USER_INVALID_CURRENT_PASSWORD: 'DELETE_USER_INVALID_CURRENT_PASSWORD',
+} as const;
+
+export type AccountErrorCode = (typeof AccountErrorCode)[keyof typeof AccountErrorCode];

@@ -1,0 +1,31 @@
+import type { User, UsersRepository } from '../users/users.repository.js';
+import { notFound, type AccountChanges, type AccountUpdater } from './account-updater.js';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What superusers do to any account. Who may call it is for the routes to check. */
+export class UsersAdminService {
+  constructor(
+    private readonly repository: UsersRepository,
+    private readonly updater: AccountUpdater,
+  ) {}
+
+  async list(page: { offset: number; limit: number }): Promise<{ items: User[]; total: number }> {
+    const [items, total] = await Promise.all([this.repository.list(page), this.repository.count()]);
+    return { items, total };
+  }
+
+  /** A malformed id names no account: 404 like a missing one (and never reaches PostgreSQL's uuid parser). */
+  async get(id: string): Promise<User> {
+    const user = uuidPattern.test(id) ? await this.repository.findById(id.toLowerCase()) : null;
+    return user ?? Promise.reject(notFound());
+  }
+
+  async update(id: string, changes: AccountChanges): Promise<User> {
+    return this.updater.update(await this.get(id), changes);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.updater.delete(await this.get(id));
+  }
+}

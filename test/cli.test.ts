@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { logIn } from './helpers/api-accounts.js';
+import { createTestApp, dialects, uniqueName, type TestApp } from './helpers/test-app.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real command line as a separate process, on the test app's database. */
+function cli(env: Record<string, string>, ...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', ...args],
+      { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
+    );
+  });
+}
+
+for (const dialect of dialects) {
+  describe(`command line on ${dialect}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await createTestApp(dialect);
+    });
+    after(() => t.close());
+
+    test('migrate, then create-superuser: the account is active, verified and superuser, and logs in', async () => {
+      const migrated = await cli(t.env, 'migrate');
+      assert.equal(migrated.code, 0, migrated.stderr);
+      assert.match(migrated.stdout, /up to date|Applied/);
+
+      const name = uniqueName('root_');
+      const email = `${name}@Example.com`;
+      const created = await cli({ ...t.env, SPRUCE_PASSWORD: 'root-password-1' }, 'create-superuser', '--email', email, '--name', name);
+      assert.equal(created.code, 0, created.stderr);
+      assert.match(created.stdout, new RegExp(`Created superuser ${name}`));
+
+      const res = await logIn(t, email.toLowerCase(), 'root-password-1');
+      assert.equal(res.statusCode, 200, res.body);
+      const headers = { authorization: `Bearer ${res.json().access_token}` };
+      const me = (await t.inject({ method: 'GET', url: '/api/users/me', headers })).json();
+      assert.deepEqual([me.is_active, me.is_verified, me.is_superuser, me.name], [true, true, true, name]);
+      assert.equal((await t.inject({ method: 'GET', url: '/api/users', headers })).statusCode, 200);
+
+      const [takenEmail, takenName] = await Promise.all([
+        cli({ ...t.env, SPRUCE_PASSWORD: 'root-password-1' }, 'create-superuser', '--email', email.toUpperCase(), '--name', uniqueName('x')),
+        cli({ ...t.env, SPRUCE_PASSWORD: 'root-password-1' }, 'create-superuser', '--email', `${uniqueName('y')}@example.com`, '--name', name.toUpperCase()),
+      ]);
+      assert.equal(takenEmail.code, 1);
+      assert.match(takenEmail.stderr, /email is already taken/);
+      assert.equal(takenName.code, 1);
+      assert.match(takenName.stderr, /name is already taken/);
+    });
+
+    // Input checks do not depend on the database: run once, to keep the number of slow process starts down.
+    test('create-superuser refuses a weak password, bad input and a missing password, with exit code 1', { skip: dialect !== 'sqlite' }, async () => {
+      const name = uniqueName('weak');
+      const email = `${name}@example.com`;
+      const badArgs = [['--email', 'not-an-email', '--name', name], ['--email', email, '--name', 'ab'], ['--email', email, '--admin']];
+      const [weak, noPassword, ...bad] = await Promise.all([
+        cli({ ...t.env, SPRUCE_PASSWORD: 'short' }, 'create-superuser', '--email', email, '--name', name),
+        cli(t.env, 'create-superuser', '--email', email, '--name', name),
+        ...badArgs.map((args) => cli({ ...t.env, SPRUCE_PASSWORD: 'root-password-1' }, 'create-superuser', ...args)),
+      ]);
+      assert.equal(weak?.code, 1);
+      assert.match(weak?.stderr ?? '', /at least 10 characters/);
+      assert.equal(noPassword?.code, 1);
+      assert.match(noPassword?.stderr ?? '', /SPRUCE_PASSWORD/);
+      bad.forEach((run, index) => {
+        assert.equal(run.code, 1, badArgs[index]?.join(' '));
+        assert.ok(run.stderr.length > 0);
+      });
+      assert.equal(await t.app.context.usersRepository.findByEmail(email), null);
+    });
+
+    test('an unknown command prints the usage and exits 2', { skip: dialect !== 'sqlite' }, async () => {
+      const run = await cli(t.env, 'make-coffee');
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /create-superuser/);
+    });
+  });
+}
