@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -7,9 +6,15 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/secret.js';
 import { migrateToLatest } from './db/migrator.js';
+import { registerCors } from './http/cors.js';
 import { registerErrorHandling } from './http/errors.js';
+import { registerMetrics } from './http/metrics.js';
+import { registerRateLimit } from './http/rate-limit.js';
+import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
+import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.js';
 import { registerValidation } from './http/validation.js';
 import { createDatabase, type DatabaseHandle } from './infra/database.js';
+import { Metrics } from './infra/metrics.js';
 import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
 import { MemoryBroadcast, MemoryStore } from './infra/store/memory-store.js';
 import { Authenticator } from './modules/auth/authenticator.js';
@@ -31,6 +36,7 @@ export interface AppContext {
   database: DatabaseHandle;
   store: KeyValueStore;
   broadcast: Broadcast;
+  metrics: Metrics;
   hasher: PasswordHasher;
   accessTokens: TokenCodec;
   authenticator: Authenticator;
@@ -55,8 +61,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // requestIdOf reads X-Request-Id itself, keeping it only when it looks like an id.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     // Answer requests still queued while closing with 503 so a load balancer retries them elsewhere.
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -70,6 +77,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.decorateRequest('principal', null);
   app.decorateRequest('tokenClaims', null);
   app.addHook('onClose', async () => closeContext(context));
+
+  // Cross-cutting HTTP concerns, before any route: some of these plugins attach to each route as it is added.
+  registerRequestIdHeader(app);
+  await registerSecurityHeaders(app);
+  await registerCors(app, config.corsOrigins);
+  await registerRateLimit(app, config);
+  registerMetrics(app, { metrics: context.metrics, enabled: config.metricsEnabled, token: config.metricsToken });
 
   await app.register(swagger, {
     openapi: {
@@ -86,7 +100,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true } });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true }, ...docsContentSecurityPolicy });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, {
@@ -109,6 +123,7 @@ async function createContext(config: Config, log: FastifyBaseLogger): Promise<Ap
     if (config.migrateOnStart) await migrateToLatest(database.db);
     const store = new MemoryStore();
     const broadcast = new MemoryBroadcast();
+    const metrics = new Metrics(database);
     const hasher = new PasswordHasher({
       memoryCost: config.argon2MemoryKib,
       timeCost: config.argon2TimeCost,
@@ -138,7 +153,7 @@ async function createContext(config: Config, log: FastifyBaseLogger): Promise<Ap
     const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds);
     await authenticator.start();
     const todos = new TodosService(new TodosRepository(database.db));
-    return { config, database, store, broadcast, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos };
+    return { config, database, store, broadcast, metrics, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos };
   } catch (error) {
     await database.close();
     throw error;
