@@ -10,8 +10,12 @@ const exemptRoutes = new Set(['/health', '/ready', '/metrics']);
 /**
  * A global limit of RATE_LIMIT_MAX requests per RATE_LIMIT_WINDOW_SECONDS per client address (request.ip, so
  * TRUST_PROXY decides whether X-Forwarded-For counts). Counters live in Redis when REDIS_URL is set, so every API
- * process counts against one limit; in memory otherwise. Register before the routes it should cover: the plugin
- * attaches its hook to each route as the route is added.
+ * process counts against one limit; in memory otherwise.
+ *
+ * The check is a root onRequest hook rather than the plugin's per-route one, so it runs before the hooks of
+ * feature plugins (an anonymous flood on an authenticated route is limited before any token is checked) and
+ * also covers requests that match no route. Routes may still set `config.rateLimit` for a stricter limit of
+ * their own; its 429 goes through errorResponseBuilder to the same `{"detail"}` body.
  */
 export async function registerRateLimit(
   app: FastifyInstance,
@@ -24,11 +28,11 @@ export async function registerRateLimit(
   }
 
   await app.register(rateLimit, {
-    global: true,
+    global: false,
     max: config.rateLimitMax,
     timeWindow: config.rateLimitWindowSeconds * 1000,
     allowList: (request) => exemptRoutes.has(request.routeOptions.url ?? ''),
-    // The error handler turns this into the FastAPI-shaped `{"detail": "Too Many Requests"}` with Retry-After.
+    // For per-route limits: the error handler turns this into `{"detail": "Too Many Requests"}` with Retry-After.
     errorResponseBuilder: (_request, context) => tooManyRequests(context.ttl / 1000),
     ...(redis === null
       ? {}
@@ -38,6 +42,19 @@ export async function registerRateLimit(
           // Redis being away must not take the API down with it: requests then pass unlimited until it is back.
           skipOnError: true,
         }),
+  });
+
+  const check = app.createRateLimit();
+  app.addHook('onRequest', async (request, reply) => {
+    const limit = await check(request);
+    // Exempt routes, and a ttl of 0, which means the store could not be asked and skipOnError let the request by.
+    if (limit.isAllowed || limit.ttl === 0) return;
+    void reply.headers({
+      'x-ratelimit-limit': limit.max,
+      'x-ratelimit-remaining': limit.remaining,
+      'x-ratelimit-reset': limit.ttlInSeconds,
+    });
+    if (limit.isExceeded) throw tooManyRequests(limit.ttl / 1000);
   });
 }
 
