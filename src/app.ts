@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/secret.js';
 import { migrateToLatest } from './db/migrator.js';
+import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerCors } from './http/cors.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerMetrics } from './http/metrics.js';
@@ -80,6 +81,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   // Cross-cutting HTTP concerns, before any route: some of these plugins attach to each route as it is added.
   registerRequestIdHeader(app);
+  registerConnectionDraining(app);
   await registerSecurityHeaders(app);
   await registerCors(app, config.corsOrigins);
   await registerRateLimit(app, config);

@@ -15,7 +15,7 @@ export const dialects: DialectName[] = process.env.TEST_DATABASE_URL ? ['sqlite'
 export const testPassword = 'correct-horse-9';
 
 /** A PostgreSQL database of its own, created for one test app and dropped after it. */
-async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const adminUrl = process.env.TEST_DATABASE_URL as string;
   const name = `spruce_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
