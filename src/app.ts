@@ -79,7 +79,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.decorateRequest('tokenClaims', null);
   app.addHook('onClose', async () => closeContext(context));
 
-  // Cross-cutting HTTP concerns, before any route: some of these plugins attach to each route as it is added.
+  // Cross-cutting HTTP concerns, registered before any route so their hooks run first on every request.
   registerRequestIdHeader(app);
   registerConnectionDraining(app);
   await registerSecurityHeaders(app);
