@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -7,7 +6,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/secret.js';
 import { migrateToLatest } from './db/migrator.js';
+import { registerConnectionDraining } from './http/connection-draining.js';
+import { registerCors } from './http/cors.js';
 import { registerErrorHandling } from './http/errors.js';
+import { registerMetrics } from './http/metrics.js';
+import { registerRateLimit } from './http/rate-limit.js';
+import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
+import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.js';
 import { registerValidation } from './http/validation.js';
 import { createDatabase, type DatabaseHandle } from './infra/database.js';
 import { createMailer } from './infra/mailer/create-mailer.js';
@@ -16,6 +21,7 @@ import { createJobQueue } from './infra/queue/create-job-queue.js';
 import type { JobQueue } from './infra/queue/jobs.js';
 import { createJobRunner } from './infra/queue/run-job.js';
 import { createStore } from './infra/store/create-store.js';
+import { Metrics } from './infra/metrics.js';
 import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
 import { AccountTokens } from './modules/accounts/account-tokens.js';
 import { registerAccountEmails } from './modules/accounts/account-emails.js';
@@ -61,6 +67,7 @@ export interface AppContext {
   broadcast: Broadcast;
   mailer: Mailer;
   jobs: JobQueue;
+  metrics: Metrics;
   hasher: PasswordHasher;
   accessTokens: TokenCodec;
   authenticator: Authenticator;
@@ -92,28 +99,17 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
-    requestIdHeader: 'x-request-id',
+    // requestIdOf reads X-Request-Id itself, keeping it only when it looks like an id.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     // `/api/users/` is `/api/users`, as FastAPI's redirect_slashes makes it for the seed's clients.
     routerOptions: { ignoreTrailingSlash: true },
-    genReqId: () => randomUUID(),
     // Answer requests still queued while closing with 503 so a load balancer retries them elsewhere.
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerValidation(app);
   registerErrorHandling(app);
-
-  // Node closes only the connections idle at the moment close() starts. One still answering a request would
-  // then idle on keep-alive (72 s in Fastify) and hold the shutdown, so once closing, every answer ends its
-  // connection.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (closing) reply.header('connection', 'close');
-    return payload;
-  });
   await app.register(formbody);
 
   const context = await createContext(config, app.log);
@@ -121,6 +117,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.decorateRequest('principal', null);
   app.decorateRequest('tokenClaims', null);
   app.addHook('onClose', async () => closeContext(context));
+
+  // Cross-cutting HTTP concerns, registered before any route so their hooks run first on every request.
+  registerRequestIdHeader(app);
+  registerConnectionDraining(app);
+  await registerSecurityHeaders(app);
+  await registerCors(app, config.corsOrigins);
+  await registerRateLimit(app, config);
+  registerMetrics(app, { metrics: context.metrics, enabled: config.metricsEnabled, token: config.metricsToken });
 
   await app.register(swagger, {
     openapi: {
@@ -139,7 +143,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true } });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true }, ...docsContentSecurityPolicy });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, {
@@ -171,7 +175,21 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     if (config.migrateOnStart) await migrateToLatest(database.db);
     const { store, broadcast } = createStore(config, log);
     const mailer = createMailer(config, log);
-    const jobs = createJobQueue(config, createJobRunner(mailer), log);
+    const runJob = createJobRunner(mailer);
+    const metrics = new Metrics(database);
+    const jobs = createJobQueue(
+      config,
+      async (job) => {
+        try {
+          await runJob(job);
+        } catch (error) {
+          metrics.jobsFailed.inc({ job: job.name });
+          throw error;
+        }
+      },
+      log,
+    );
+    metrics.reportJobQueueDepth(() => jobs.counts());
     const hasher = new PasswordHasher(
       { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism },
       config.argon2MaxConcurrency,
@@ -227,7 +245,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       resetTokenExpireSeconds: config.resetTokenExpireSeconds,
     });
     const marketplace = createMarketplace(database, usersRepository, accountEvents);
-    return { config, database, store, broadcast, mailer, jobs, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos, accounts, usersAdmin, ...marketplace };
+    return { config, database, store, broadcast, mailer, jobs, metrics, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos, accounts, usersAdmin, ...marketplace };
   } catch (error) {
     await database.close();
     throw error;

@@ -11,6 +11,9 @@ class RecordingQueue implements JobQueue {
   async enqueue(job: Job): Promise<void> {
     this.jobs.push(job);
   }
+  async counts(): Promise<Record<string, number>> {
+    return { recorded: this.jobs.length };
+  }
   async close(): Promise<void> {}
 }
 
@@ -101,7 +104,7 @@ describe('account emails', () => {
 
   test('a queue that fails is reported through the events, not thrown at the request', async () => {
     const events = new AccountEvents();
-    registerAccountEmails(events, { enqueue: async () => Promise.reject(new Error('queue down')), close: async () => {} });
+    registerAccountEmails(events, { enqueue: async () => Promise.reject(new Error('queue down')), counts: async () => ({}), close: async () => {} });
     const failures: unknown[] = [];
     await events.emit({ type: 'password-reset', user: user() }, (error) => failures.push(error));
     assert.equal((failures[0] as Error).message, 'queue down');

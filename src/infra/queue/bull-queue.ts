@@ -63,6 +63,14 @@ export class BullQueue implements JobQueue {
   }
 
   /** The most recent jobs that failed on every attempt (BullMQ keeps them in its failed set). */
+  async counts(): Promise<Record<string, number>> {
+    try {
+      return await this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    } catch (error) {
+      throw new StoreUnavailableError('The job queue is unavailable', { cause: error });
+    }
+  }
+
   async deadLetters(limit = 100): Promise<DeadLetter[]> {
     const failed = await this.queue.getFailed(0, limit - 1);
     return failed.map((bullJob) => ({

@@ -19,6 +19,7 @@ export function createJobQueue(
   const worker = startBullWorker(config, handler, logger);
   return {
     enqueue: (job) => queue.enqueue(job),
+    counts: () => queue.counts(),
     async close() {
       // The worker first, so the jobs it is running can finish.
       await worker.close();

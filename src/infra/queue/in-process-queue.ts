@@ -47,6 +47,10 @@ export class InProcessQueue implements JobQueue {
   }
 
   /** Jobs that failed on every try, oldest first. */
+  async counts(): Promise<Record<string, number>> {
+    return { unfinished: this.unfinished.size, failed: this.failed.length };
+  }
+
   get deadLetters(): readonly DeadLetter[] {
     return this.failed;
   }

@@ -11,6 +11,8 @@ export type JobName = Job['name'];
 export interface JobQueue {
   /** Queues a job; resolves once the job is durably accepted (not when it has run). */
   enqueue(job: Job): Promise<void>;
+  /** How many jobs are in each state now (waiting, active, delayed, failed...), for metrics. */
+  counts(): Promise<Record<string, number>>;
   /** Waits for queued and running jobs to finish or be handed back, then stops. No job is lost. */
   close(): Promise<void>;
 }

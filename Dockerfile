@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+# One image for every Spruce process: the API (default), the worker (node dist/worker.js) and migrations
+# (node dist/cli.js migrate). Both stages use the same Debian-based Node image, so the native modules compiled in
+# the build stage (better-sqlite3, bcrypt) match the runtime's glibc and Node ABI.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+# node-gyp needs these when a native module has no prebuilt binary for this platform.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8000 \
+    DATA_DIR=/app/data
+WORKDIR /app
+COPY --from=build --chown=node:node /app/package.json ./package.json
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+EXPOSE 8000
+# Slim images have no curl; Node 20 has fetch. Only the API serves /health: the worker and migrate services
+# in compose.yaml turn this check off.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Exec form: node is PID 1 and receives SIGTERM itself, so in-flight requests finish before it exits.
+CMD ["node", "dist/server.js"]

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { createTestApp, dialects, type TestApp } from './helpers/test-app.js';
+
+const limits = { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_SECONDS: '60' };
+
+/** Sends `count` requests to GET / and returns their status codes. */
+async function hit(t: Pick<TestApp, 'inject'>, count: number, headers: Record<string, string> = {}, remoteAddress?: string): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let i = 0; i < count; i++) {
+    statuses.push((await t.inject({ method: 'GET', url: '/', headers, ...(remoteAddress ? { remoteAddress } : {}) })).statusCode);
+  }
+  return statuses;
+}
+
+for (const dialect of dialects) {
+  describe(`global rate limit in memory on ${dialect}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await createTestApp(dialect, limits);
+    });
+    after(() => t.close());
+
+    test('past RATE_LIMIT_MAX a client gets 429 with a FastAPI-shaped body and Retry-After', async () => {
+      const remoteAddress = '192.0.2.1';
+      const first = await t.inject({ method: 'GET', url: '/', remoteAddress });
+      assert.equal(first.headers['x-ratelimit-limit'], '3');
+      assert.equal(first.headers['x-ratelimit-remaining'], '2');
+      assert.deepEqual(await hit(t, 2, {}, remoteAddress), [200, 200]);
+      const limited = await t.inject({ method: 'GET', url: '/', remoteAddress });
+      assert.equal(limited.statusCode, 429);
+      assert.deepEqual(limited.json(), { detail: 'Too Many Requests' });
+      const retryAfter = Number(limited.headers['retry-after']);
+      assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, String(limited.headers['retry-after']));
+      assert.equal(limited.headers['x-ratelimit-remaining'], '0');
+    });
+
+    test('the limit is per client address and covers every route, before authentication, and unknown URLs', async () => {
+      const remoteAddress = '192.0.2.2';
+      await hit(t, 3, {}, remoteAddress);
+      for (const request of [
+        { method: 'POST', url: '/users/sign-up', payload: { username: 'abcd', password: 'x' } },
+        { method: 'GET', url: '/todos' },
+        { method: 'GET', url: '/docs' },
+        { method: 'GET', url: '/no-such-route' },
+      ] as const) {
+        const res = await t.inject({ ...request, remoteAddress });
+        assert.equal(res.statusCode, 429, request.url);
+      }
+      assert.deepEqual(await hit(t, 1, {}, '192.0.2.3'), [200]);
+    });
+
+    test('/health, /ready and /metrics are never limited', async () => {
+      const remoteAddress = '192.0.2.4';
+      await hit(t, 4, {}, remoteAddress);
+      for (const url of ['/health', '/ready', '/metrics']) {
+        for (let i = 0; i < 5; i++) {
+          const res = await t.inject({ method: 'GET', url, remoteAddress });
+          assert.equal(res.statusCode, 200, url);
+          assert.equal(res.headers['x-ratelimit-limit'], undefined, url);
+        }
+      }
+    });
+
+    test('by default X-Forwarded-For is ignored: a client cannot pick a fresh address per request', async () => {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) {
+        statuses.push(...(await hit(t, 1, { 'x-forwarded-for': `203.0.113.${i}` }, '192.0.2.5')));
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+    });
+  });
+
+  describe(`TRUST_PROXY on ${dialect}`, () => {
+    test('naming the proxy address makes X-Forwarded-For from it the client address', async () => {
+      const t = await createTestApp(dialect, { ...limits, TRUST_PROXY: '10.0.0.5' });
+      try {
+        const proxy = '10.0.0.5';
+        assert.deepEqual(await hit(t, 4, { 'x-forwarded-for': '203.0.113.10' }, proxy), [200, 200, 200, 429]);
+        // A second client behind the same proxy has its own budget.
+        assert.deepEqual(await hit(t, 1, { 'x-forwarded-for': '203.0.113.11' }, proxy), [200]);
+        // Only the address the proxy saw counts, not what the client claimed before it.
+        assert.deepEqual(await hit(t, 1, { 'x-forwarded-for': '198.51.100.1, 203.0.113.10' }, proxy), [429]);
+        // The same header from anyone else is ignored.
+        assert.deepEqual(await hit(t, 4, { 'x-forwarded-for': '203.0.113.12' }, '10.0.0.6'), [200, 200, 200, 429]);
+        assert.deepEqual(await hit(t, 1, { 'x-forwarded-for': '203.0.113.13' }, '10.0.0.6'), [429]);
+      } finally {
+        await t.close();
+      }
+    });
+
+    test('a CIDR range of proxies and TRUST_PROXY=true are accepted too', async () => {
+      for (const trust of ['10.0.0.0/8', 'true']) {
+        const t = await createTestApp(dialect, { ...limits, TRUST_PROXY: trust });
+        try {
+          assert.deepEqual(await hit(t, 4, { 'x-forwarded-for': '203.0.113.20' }, '10.1.2.3'), [200, 200, 200, 429], trust);
+          assert.deepEqual(await hit(t, 1, { 'x-forwarded-for': '203.0.113.21' }, '10.1.2.3'), [200], trust);
+        } finally {
+          await t.close();
+        }
+      }
+    });
+  });
+
+  describe(`global rate limit with Redis unreachable on ${dialect}`, () => {
+    test('requests still succeed (skipOnError) instead of failing with 500', async () => {
+      const started = Date.now();
+      const t = await createTestApp(dialect, { ...limits, REDIS_URL: 'redis://127.0.0.1:1' });
+      try {
+        const statuses = await hit(t, 6);
+        assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200]);
+        const signUp = await t.inject({ method: 'POST', url: '/users/sign-up', payload: { username: `down${randomBytes(3).toString('hex')}`, password: 'correct-horse-9' } });
+        assert.equal(signUp.statusCode, 201);
+        assert.ok(Date.now() - started < 5_000, 'a dead Redis costs no long waits');
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}
+
+const redisUrl = process.env.TEST_REDIS_URL;
+describe('global rate limit shared through Redis', { skip: redisUrl === undefined && 'set TEST_REDIS_URL to run' }, () => {
+  const prefix = `spruce-test-${randomBytes(6).toString('hex')}:`;
+  let admin: Redis;
+  before(() => {
+    admin = new Redis(redisUrl as string);
+  });
+  after(async () => {
+    let cursor = '0';
+    do {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 100);
+      if (keys.length > 0) await admin.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    await admin.quit();
+  });
+
+  test('two apps on one Redis count every request against one limit, under the configured key prefix', async () => {
+    const env = { ...limits, REDIS_URL: redisUrl as string, REDIS_KEY_PREFIX: prefix };
+    const first = await createTestApp('sqlite', env);
+    const second = await createTestApp('sqlite', env);
+    try {
+      const remoteAddress = '192.0.2.50';
+      assert.deepEqual([...(await hit(first, 2, {}, remoteAddress)), ...(await hit(second, 1, {}, remoteAddress))], [200, 200, 200]);
+      const limited = await second.inject({ method: 'GET', url: '/', remoteAddress });
+      assert.equal(limited.statusCode, 429);
+      assert.deepEqual(limited.json(), { detail: 'Too Many Requests' });
+      assert.deepEqual(await hit(first, 1, {}, remoteAddress), [429]);
+      assert.deepEqual(await hit(first, 1, {}, '192.0.2.51'), [200]);
+
+      // The limiter's counters, wherever they are, live under this deployment's prefix (the job queue shares it).
+      const keys = await admin.keys('*rate-limit:192.0.2.5*');
+      assert.ok(keys.length >= 2, keys.join(', '));
+      assert.ok(keys.every((key) => key.startsWith(`${prefix}rate-limit:`)), keys.join(', '));
+      const ttl = await admin.pttl(keys[0] as string);
+      assert.ok(ttl > 0 && ttl <= 60_000, String(ttl));
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+});
