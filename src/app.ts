@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { hkdfSync, randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -21,6 +21,8 @@ import { Authenticator } from './modules/auth/authenticator.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordHasher } from './modules/auth/password-hasher.js';
 import { TokenCodec } from './modules/auth/token-codec.js';
+import { emailVerificationRoutes } from './modules/email-verification/email-verification.routes.js';
+import { EmailVerificationService } from './modules/email-verification/email-verification.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { TodosRepository } from './modules/todos/todos.repository.js';
 import { todosRoutes } from './modules/todos/todos.routes.js';
@@ -45,6 +47,7 @@ export interface AppContext {
   users: UsersService;
   usersRepository: UsersRepository;
   todos: TodosService;
+  emailVerification: EmailVerificationService;
 }
 
 declare module 'fastify' {
@@ -104,6 +107,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
   await app.register(usersRoutes, { users: context.users });
   await app.register(todosRoutes, { todos: context.todos, authenticator: context.authenticator });
+  await app.register(emailVerificationRoutes, { emailVerification: context.emailVerification, authenticator: context.authenticator });
 
   await app.ready();
   return app;
@@ -145,7 +149,37 @@ async function createContext(config: Config, log: FastifyBaseLogger): Promise<Ap
     const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
     await authenticator.start();
     const todos = new TodosService(new TodosRepository(database.db));
-    return { config, database, store, broadcast, mailer, jobs, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos };
+    const emailVerification = new EmailVerificationService({
+      store,
+      users: usersRepository,
+      jobs,
+      // A key of its own, so the code hashes and the token signatures never share one.
+      otpKey: Buffer.from(hkdfSync('sha256', secret, '', 'spruce email one-time codes', 32)),
+      options: {
+        ttlSeconds: config.otpTtlSeconds,
+        resendSeconds: config.otpResendSeconds,
+        dailyLimit: config.otpDailyLimit,
+        maxAttempts: config.otpMaxAttempts,
+      },
+      accountChanged: (userId) => authenticator.accountChanged(userId),
+      log,
+    });
+    return {
+      config,
+      database,
+      store,
+      broadcast,
+      mailer,
+      jobs,
+      hasher,
+      accessTokens,
+      authenticator,
+      accountEvents,
+      users,
+      usersRepository,
+      todos,
+      emailVerification,
+    };
   } catch (error) {
     await database.close();
     throw error;
