@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -44,6 +45,8 @@ import { EvaluationsService } from './modules/evaluations/evaluations.service.js
 import { FeedRepository } from './modules/feed/feed.repository.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
 import { FeedService } from './modules/feed/feed.service.js';
+import { emailVerificationRoutes } from './modules/email-verification/email-verification.routes.js';
+import { EmailVerificationService } from './modules/email-verification/email-verification.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { OffersRepository } from './modules/offers/offers.repository.js';
 import { offersRoutes } from './modules/offers/offers.routes.js';
@@ -82,6 +85,7 @@ export interface AppContext {
   feed: FeedService;
   accounts: AccountsService;
   usersAdmin: UsersAdminService;
+  emailVerification: EmailVerificationService;
 }
 
 declare module 'fastify' {
@@ -152,9 +156,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       { name: 'store', check: () => context.store.ping() },
     ],
   });
-  await app.register(usersRoutes, { users: context.users });
-  await app.register(todosRoutes, { todos: context.todos, authenticator: context.authenticator });
   const { authenticator } = context;
+  await app.register(usersRoutes, { users: context.users });
+  await app.register(emailVerificationRoutes, { emailVerification: context.emailVerification, authenticator });
+  await app.register(todosRoutes, { todos: context.todos, authenticator });
   await app.register(accountsRoutes, { prefix: '/api', accounts: context.accounts, authenticator });
   await app.register(usersAdminRoutes, { prefix: '/api', admin: context.usersAdmin, authenticator });
   await app.register(cleaningsRoutes, { prefix: '/api', cleanings: context.cleanings, authenticator });
@@ -244,8 +249,23 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,
       resetTokenExpireSeconds: config.resetTokenExpireSeconds,
     });
+    const emailVerification = new EmailVerificationService({
+      store,
+      users: usersRepository,
+      jobs,
+      // A key of its own, so the code hashes and the token signatures never share one.
+      otpKey: Buffer.from(hkdfSync('sha256', secret, '', 'spruce email one-time codes', 32)),
+      options: {
+        ttlSeconds: config.otpTtlSeconds,
+        resendSeconds: config.otpResendSeconds,
+        dailyLimit: config.otpDailyLimit,
+        maxAttempts: config.otpMaxAttempts,
+      },
+      accountChanged: (userId) => authenticator.accountChanged(userId),
+      log,
+    });
     const marketplace = createMarketplace(database, usersRepository, accountEvents);
-    return { config, database, store, broadcast, mailer, jobs, metrics, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos, accounts, usersAdmin, ...marketplace };
+    return { config, database, store, broadcast, mailer, jobs, metrics, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos, accounts, usersAdmin, emailVerification, ...marketplace };
   } catch (error) {
     await database.close();
     throw error;

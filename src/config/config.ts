@@ -51,6 +51,8 @@ export interface Config {
   mailFrom: string;
   outboxDir: string;
   runWorkerInApi: boolean;
+  /** Wait before a failed job's second try, doubled before each later one; null: 1 s in process, 10 s on BullMQ. */
+  jobBackoffMs: number | null;
 
   otpTtlSeconds: number;
   otpResendSeconds: number;
@@ -208,6 +210,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: read.string('MAIL_FROM', 'Spruce <no-reply@spruce.localhost>'),
     outboxDir: path.resolve(read.string('OUTBOX_DIR', path.join(dataDir, 'outbox'))),
     runWorkerInApi: read.bool('RUN_WORKER_IN_API', true),
+    jobBackoffMs: read.raw('JOB_BACKOFF_MS') === undefined ? null : read.int('JOB_BACKOFF_MS', 1000, 1, 60 * 60 * 1000),
 
     otpTtlSeconds: read.int('OTP_TTL_SECONDS', 180, 1, 60 * 60),
     otpResendSeconds: read.int('OTP_RESEND_SECONDS', 60, 0, 60 * 60),

@@ -31,7 +31,7 @@ describe('BullQueue and startBullWorker', { skip: testRedisUrl === null ? 'TEST_
   function freshConfig() {
     const redisKeyPrefix = uniqueKeyPrefix();
     prefixes.push(redisKeyPrefix);
-    return { redisUrl: testRedisUrl, redisKeyPrefix, runWorkerInApi: false };
+    return { redisUrl: testRedisUrl, redisKeyPrefix, runWorkerInApi: false, jobBackoffMs: null };
   }
   after(async () => {
     for (const prefix of prefixes) await deleteKeysWithPrefix(testRedisUrl!, prefix);

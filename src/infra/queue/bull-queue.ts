@@ -129,7 +129,9 @@ export function startBullWorker(
   });
   return {
     async close() {
-      await worker.close();
+      // With Redis down no running job can be marked done anyway, and a graceful close would wait for Redis
+      // forever; BullMQ hands such jobs to another worker once their lock expires.
+      await worker.close(connection.status !== 'ready');
       await closeRedis(connection);
     },
   };

@@ -9,12 +9,13 @@ import type { JobHandler, JobQueue } from './jobs.js';
  * RUN_WORKER_IN_API=false. Without it, they run in this process.
  */
 export function createJobQueue(
-  config: Pick<Config, 'redisUrl' | 'redisKeyPrefix' | 'runWorkerInApi'>,
+  config: Pick<Config, 'redisUrl' | 'redisKeyPrefix' | 'runWorkerInApi' | 'jobBackoffMs'>,
   handler: JobHandler,
   logger: Logger,
 ): JobQueue {
-  if (config.redisUrl === null) return new InProcessQueue(handler, logger);
-  const queue = new BullQueue(config, logger);
+  const backoff = config.jobBackoffMs === null ? {} : { backoffDelayMs: config.jobBackoffMs };
+  if (config.redisUrl === null) return new InProcessQueue(handler, logger, backoff);
+  const queue = new BullQueue(config, logger, backoff);
   if (!config.runWorkerInApi) return queue;
   const worker = startBullWorker(config, handler, logger);
   return {

@@ -34,43 +34,69 @@ async function orUnavailable<T>(command: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Once a connection has failed, commands are refused at once until it is ready again. Otherwise each one would
+ * wait for the next failed reconnect (up to 2 s), on every request that touches the store.
+ */
+function refuseWhileDown(redis: Redis): () => void {
+  let down = false;
+  redis.on('error', () => {
+    down = true;
+  });
+  redis.on('ready', () => {
+    down = false;
+  });
+  return () => {
+    if (down && redis.status !== 'ready') throw new StoreUnavailableError();
+  };
+}
+
 export class RedisStore implements KeyValueStore {
   private readonly redis: ScriptedRedis;
+  private readonly assertUp: () => void;
 
   /** keyPrefix is added by ioredis to every key, including the keys passed to the scripts. */
   constructor(url: string, keyPrefix: string, logger: Logger) {
     this.redis = connectRedis(url, 'store', logger, { ...failFastOptions, keyPrefix, scripts }) as ScriptedRedis;
+    this.assertUp = refuseWhileDown(this.redis);
   }
 
   async get(key: string): Promise<string | null> {
+    this.assertUp();
     return orUnavailable(this.redis.get(key));
   }
 
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+    this.assertUp();
     await orUnavailable(
       ttlSeconds === undefined ? this.redis.set(key, value) : this.redis.set(key, value, 'EX', ttlSeconds),
     );
   }
 
   async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    this.assertUp();
     return (await orUnavailable(this.redis.set(key, value, 'EX', ttlSeconds, 'NX'))) === 'OK';
   }
 
   async delete(key: string): Promise<boolean> {
+    this.assertUp();
     return (await orUnavailable(this.redis.del(key))) > 0;
   }
 
   async increment(key: string, windowSeconds: number): Promise<number> {
+    this.assertUp();
     return orUnavailable(this.redis.incrementWindow(key, windowSeconds));
   }
 
   async ttl(key: string): Promise<number | null> {
+    this.assertUp();
     const seconds = await orUnavailable(this.redis.ttl(key));
     // -2: no such key; -1: a key without expiry.
     return seconds < 0 ? null : seconds;
   }
 
   async deleteIfEquals(key: string, expected: string): Promise<boolean> {
+    this.assertUp();
     return (await orUnavailable(this.redis.deleteIfEquals(key, expected))) === 1;
   }
 

@@ -34,6 +34,7 @@ export function issuedAtMs(claims: TokenClaims): number {
 
 const accountChannel = 'auth:account-changed';
 const revokedChannel = 'auth:token-revoked';
+const subscribeRetryMs = 5000;
 
 /**
  * Turns a bearer token into a principal on every request without a network round trip in the common case:
@@ -45,6 +46,8 @@ export class Authenticator {
   private readonly principals: ExpiringCache<Principal | null>;
   private readonly revocations: ExpiringCache<boolean>;
   private readonly unsubscribers: (() => Promise<void>)[] = [];
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(
     private readonly accessTokens: TokenCodec,
@@ -58,17 +61,44 @@ export class Authenticator {
     this.revocations = new ExpiringCache(cacheSeconds * 1000);
   }
 
+  /**
+   * Subscribes to the broadcasts. With the shared store down at start the API still starts: the subscriptions
+   * are retried in the background, and until then the cache time bounds how stale this process can be.
+   */
   async start(): Promise<void> {
-    this.unsubscribers.push(
-      await this.broadcast.subscribe(accountChannel, (userId) => this.principals.delete(userId)),
-      await this.broadcast.subscribe(revokedChannel, (message) => {
-        const { jti, exp } = JSON.parse(message) as { jti: string; exp: number };
-        this.revocations.set(jti, true, exp * 1000 - Date.now());
-      }),
-    );
+    this.stopped = false;
+    await this.subscribe(accountChannel, (userId) => this.principals.delete(userId));
+    await this.subscribe(revokedChannel, (message) => {
+      const { jti, exp } = JSON.parse(message) as { jti: string; exp: number };
+      this.revocations.set(jti, true, exp * 1000 - Date.now());
+    });
+  }
+
+  private async subscribe(channel: string, handler: (message: string) => void): Promise<void> {
+    try {
+      const unsubscribe = await this.broadcast.subscribe(channel, handler);
+      // A background retry may succeed after stop(): undo it at once rather than keep a dangling subscription.
+      if (this.stopped) await unsubscribe();
+      else this.unsubscribers.push(unsubscribe);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      if (this.stopped) return;
+      this.log.warn({ channel }, 'broadcast unavailable; subscribing again in the background');
+      const timer = setTimeout(() => {
+        this.retryTimers.delete(timer);
+        this.subscribe(channel, handler).catch((retryError: unknown) =>
+          this.log.warn({ err: retryError, channel }, 'broadcast subscription failed'),
+        );
+      }, subscribeRetryMs);
+      timer.unref();
+      this.retryTimers.add(timer);
+    }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     await Promise.all(this.unsubscribers.splice(0).map((unsubscribe) => unsubscribe()));
   }
 
