@@ -110,6 +110,11 @@ function line(label: string, r: autocannon.Result): string {
 }
 
 const results: string[] = [];
+/** Printed as each run finishes too, so a later failure cannot hide the numbers already measured. */
+function record(result: string): void {
+  console.log(result);
+  results.push(result);
+}
 const serverEnv = (databaseUrl: string) => ({
   DATABASE_URL: databaseUrl,
   MIGRATE_ON_START: 'true',
@@ -130,7 +135,7 @@ await withDatabase(async (databaseUrl) => {
     await run({ ...todos, connections: 10, duration: 2 }); // warm-up: JIT, pool, statement cache
 
     if (selected.has('todos')) {
-      results.push(line('GET /todos (20 todos), 50 conns, 1 process', await run({ ...todos, connections: 50 })));
+      record(line('GET /todos (20 todos), 50 conns, 1 process', await run({ ...todos, connections: 50 })));
     }
 
     if (selected.has('login')) {
@@ -144,8 +149,8 @@ await withDatabase(async (databaseUrl) => {
       });
       const reads = run({ ...todos, connections: 50 });
       const [loginResult, readResult] = await Promise.all([logins, reads]);
-      results.push(line('POST /users/log-in (argon2id), 8 conns', loginResult));
-      results.push(line('  meanwhile GET /todos, 50 conns', readResult));
+      record(line('POST /users/log-in (argon2id), 8 conns', loginResult));
+      record(line('  meanwhile GET /todos, 50 conns', readResult));
       const paced = run({ ...todos, connections: 20, overallRate: 1000 });
       const moreLogins = run({
         url: `${one.url}/users/log-in`,
@@ -155,8 +160,8 @@ await withDatabase(async (databaseUrl) => {
         connections: 8,
       });
       const [pacedResult, moreLoginResult] = await Promise.all([paced, moreLogins]);
-      results.push(line('POST /users/log-in (argon2id), 8 conns', moreLoginResult));
-      results.push(line('  meanwhile GET /todos paced at 1,000 req/s', pacedResult));
+      record(line('POST /users/log-in (argon2id), 8 conns', moreLoginResult));
+      record(line('  meanwhile GET /todos paced at 1,000 req/s', pacedResult));
     }
 
     if (selected.has('scale')) {
@@ -168,10 +173,10 @@ await withDatabase(async (databaseUrl) => {
           run({ ...todos, connections: 25 }),
           run({ url: `${two.url}/todos`, headers: todos.headers, connections: 25 }),
         ]);
-        results.push(line('scale-out: GET /todos, 1 process, 50 conns', single));
-        results.push(line('scale-out: GET /todos, process A of 2, 25 conns', a));
-        results.push(line('scale-out: GET /todos, process B of 2, 25 conns', b));
-        results.push(`${'scale-out: 2 processes together'.padEnd(44)} ${String(Math.round(a.requests.average + b.requests.average)).padStart(7)} req/s`);
+        record(line('scale-out: GET /todos, 1 process, 50 conns', single));
+        record(line('scale-out: GET /todos, process A of 2, 25 conns', a));
+        record(line('scale-out: GET /todos, process B of 2, 25 conns', b));
+        record(`${'scale-out: 2 processes together'.padEnd(44)} ${String(Math.round(a.requests.average + b.requests.average)).padStart(7)} req/s`);
       } finally {
         await two.stop();
       }
@@ -182,7 +187,7 @@ await withDatabase(async (databaseUrl) => {
 });
 
 if (selected.has('feed') && fs.existsSync('bench/feed.ts')) {
-  results.push('feed: see the output of bench/feed.ts above');
+  record('feed: see the output of bench/feed.ts above');
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/feed.ts'], {
       stdio: 'inherit',
