@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { apiPassword, apiUser, bearer, logIn, mailedTokens, register, type ApiUser } from './helpers/api-accounts.js';
+import { deleteKeysWithPrefix } from './infra/support/redis.js';
 import { createTestApp, dialects, newUser, uniqueName, type TestApp } from './helpers/test-app.js';
 
 const publicUserKeys = ['created_at', 'email', 'id', 'is_active', 'is_superuser', 'is_verified', 'name', 'updated_at'];
@@ -545,6 +546,7 @@ describe('a revoked token across app instances sharing Redis', { skip: process.e
     } finally {
       await second.close();
       await first.close();
+      await deleteKeysWithPrefix(shared.REDIS_URL, shared.REDIS_KEY_PREFIX);
     }
   });
 });
