@@ -6,30 +6,19 @@
  *   BENCH_SECONDS       duration of each run (default 10)
  *   npm run bench -- todos login scale feed   (any subset; default: all)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { startApiProcess } from '../test/helpers/processes.js';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const selected = new Set(process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['todos', 'login', 'scale', 'feed']);
 const password = 'bench-password-1';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
   const name = `spruce_bench_${randomBytes(4).toString('hex')}`;
@@ -54,30 +43,15 @@ interface Server {
   stop(): Promise<void>;
 }
 
+/** A real server process, started and awaited the way the scale-out test does it. */
 async function startServer(env: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  for (let attempt = 0; ; attempt++) {
-    if (exited || attempt === 200) throw new Error('the server did not start (see its output above)');
-    const up = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const api = await startApiProcess({ ...(process.env as Record<string, string>), ...env, LOG_LEVEL: 'warn' });
   return {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    url: api.url,
+    stop: async () => {
+      api.signal('SIGTERM');
+      await api.exited;
+    },
   };
 }
 
