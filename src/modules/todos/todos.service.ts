@@ -1,4 +1,5 @@
 import { HttpError } from '../../http/errors.js';
+import { found } from '../../http/found.js';
 import type { Todo, TodosRepository } from './todos.repository.js';
 
 export const todoNotFound = (): HttpError => new HttpError(404, 'ToDo Not Found');
@@ -11,7 +12,7 @@ export class TodosService {
   }
 
   async get(ownerId: string, id: number): Promise<Todo> {
-    return (await this.todos.findForOwner(ownerId, id)) ?? Promise.reject(todoNotFound());
+    return found(await this.todos.findForOwner(ownerId, id), todoNotFound);
   }
 
   create(ownerId: string, content: string, isDone: boolean): Promise<Todo> {
@@ -19,7 +20,7 @@ export class TodosService {
   }
 
   async setDone(ownerId: string, id: number, isDone: boolean): Promise<Todo> {
-    return (await this.todos.setDone(ownerId, id, isDone)) ?? Promise.reject(todoNotFound());
+    return found(await this.todos.setDone(ownerId, id, isDone), todoNotFound);
   }
 
   async delete(ownerId: string, id: number): Promise<void> {
