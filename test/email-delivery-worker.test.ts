@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './infra/support/redis.js';
 import { startSmtpTestServer, type SmtpTestServer } from './infra/support/smtp-test-server.js';
+import { spawnEntry, type SpawnedProcess } from './helpers/processes.js';
 import { codeIn, codeSubject, verifiedSubject, waitFor, waitForMessage } from './helpers/mail.js';
 import { createTestApp, newUser, type TestApp } from './helpers/test-app.js';
-
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('background email through the API’s in-process queue', () => {
   let smtp: SmtpTestServer;
@@ -42,38 +39,20 @@ describe('background email through the API’s in-process queue', () => {
   });
 });
 
-interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-}
-
-function startWorkerProcess(env: Record<string, string>): WorkerProcess {
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-    cwd: projectRoot,
-    // Only what the worker needs, so nothing from the test runner's environment changes its configuration.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  return { child, output: () => output };
-}
-
 describe('background email through BullMQ and a separate worker process', { skip: testRedisUrl === null ? 'TEST_REDIS_URL is not set' : false }, () => {
   const redisUrl = testRedisUrl as string;
   const prefix = uniqueKeyPrefix();
   const workerDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spruce-worker-'));
   let workerSmtp: SmtpTestServer;
   let apiSmtp: SmtpTestServer;
-  let worker: WorkerProcess;
+  let worker: SpawnedProcess;
   let t: TestApp;
 
   before(async () => {
     // The worker's first delivery is refused, so its retry is logged and can be checked for secrets.
     workerSmtp = await startSmtpTestServer({ rejectFirst: 1 });
     apiSmtp = await startSmtpTestServer();
-    worker = startWorkerProcess({
+    worker = spawnEntry('src/worker.ts', [], {
       NODE_ENV: 'test',
       DATA_DIR: workerDataDir,
       REDIS_URL: redisUrl,

@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -23,6 +27,8 @@ export interface SpawnedProcess {
 /** Runs one of Spruce's entry points (src/server.ts, src/worker.ts, src/cli.ts) as a real OS process. */
 export function spawnEntry(entry: string, args: string[], env: Record<string, string>): SpawnedProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: projectRoot,
+    // Only what the process needs, so nothing from the test runner's environment changes its configuration.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
