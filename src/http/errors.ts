@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StoreUnavailableError } from '../infra/store/key-value-store.js';
-import { allowedMethods } from './method-not-allowed.js';
+import { methodsAtPath } from './allowed-methods.js';
 
 /** One entry of a FastAPI-style 422 body: where the problem is, what it is for a person, and its kind. */
 export interface ValidationIssue {
@@ -119,7 +119,7 @@ function isDatabaseUnavailable(error: any): boolean {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
-    const allowed = allowedMethods(app, request.url);
+    const allowed = methodsAtPath(app, request.url);
     if (allowed.length > 0) {
       void reply.code(405).header('Allow', allowed.join(', ')).send({ detail: 'Method Not Allowed' });
       return;
