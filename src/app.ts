@@ -1,7 +1,5 @@
 import { hkdfSync } from 'node:crypto';
 import formbody from '@fastify/formbody';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
@@ -13,7 +11,8 @@ import { registerErrorHandling } from './http/errors.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
-import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerValidation } from './http/validation.js';
 import { createDatabase, type DatabaseHandle } from './infra/database.js';
 import { createMailer } from './infra/mailer/create-mailer.js';
@@ -130,25 +129,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await registerRateLimit(app, config);
   registerMetrics(app, { metrics: context.metrics, enabled: config.metricsEnabled, token: config.metricsToken });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Spruce',
-        version: '0.1.0',
-        description: 'Accounts, todos and a cleaning-jobs marketplace. Use **Authorize** with a token from a log-in route.',
-      },
-      components: {
-        securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          // Lets Swagger UI's Authorize button log in with an email (or name) and password itself.
-          oauth2Password: { type: 'oauth2', flows: { password: { tokenUrl: '/api/token', scopes: {} } } },
-        },
-      },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true }, ...docsContentSecurityPolicy });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerOpenApi(app, config);
 
   await app.register(healthRoutes, {
     readiness: [

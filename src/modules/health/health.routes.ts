@@ -7,20 +7,20 @@ export interface ReadinessCheck {
   check(): Promise<boolean>;
 }
 
-const Checks = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) });
+const Checks = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) }, { title: 'Readiness' });
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ readiness: ReadinessCheck[] }> = async (app, { readiness }) => {
-  app.get('/', { schema: { tags: ['health'], response: { 200: Type.Object({ ping: Type.String() }) } } }, async () => ({ ping: 'pong' }));
+  app.get('/', { schema: { operationId: 'ping', tags: ['health'], summary: 'Answers {"ping": "pong"}: the API is there', response: { 200: Type.Object({ ping: Type.String() }) } } }, async () => ({ ping: 'pong' }));
 
   app.get(
     '/health',
-    { schema: { tags: ['health'], summary: 'Liveness: the process is up', response: { 200: Type.Object({ status: Type.String() }) } } },
+    { schema: { operationId: 'health', tags: ['health'], summary: 'Liveness: the process is up', response: { 200: Type.Object({ status: Type.String() }) } } },
     async () => ({ status: 'ok' }),
   );
 
   app.get(
     '/ready',
-    { schema: { tags: ['health'], summary: 'Readiness: every backing service answers', response: { 200: Checks, 503: Checks } } },
+    { schema: { operationId: 'ready', tags: ['health'], summary: 'Readiness: every backing service answers', response: { 200: Checks, 503: Checks } } },
     async (_request, reply) => {
       const results = await Promise.all(readiness.map(async (r) => [r.name, (await r.check().catch(() => false)) ? 'ok' : 'unavailable'] as const));
       const ready = results.every(([, state]) => state === 'ok');
