@@ -214,6 +214,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       hasher,
       passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
       accessTokens,
+      requireVerifiedLogin: config.requireVerifiedLogin,
       loginThrottle: new LoginThrottle(store, {
         maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
         maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
@@ -236,7 +237,6 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       tokens: accountTokens,
       authenticator,
       updater,
-      requireVerifiedLogin: config.requireVerifiedLogin,
       // The log-in limits double as the limits of the other guessable or mail-sending account actions.
       throttle: new RequestThrottle(store, {
         maxPerAddress: config.loginMaxFailuresPerAddress,
