@@ -35,7 +35,8 @@ export class AccountsService {
   constructor(private readonly deps: AccountsServiceDeps) {}
 
   /** Registers the account and mails the first verification token (the 'verification-requested' event). */
-  async register(registration: Registration): Promise<User> {
+  async register(registration: Registration, address: string): Promise<User> {
+    await this.deps.users.assertSignUpAllowed(address);
     const user = await this.deps.users.register(registration);
     await this.requestVerificationOf(user);
     return user;

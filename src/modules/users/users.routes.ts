@@ -12,11 +12,11 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = a
         tags: ['users'],
         summary: 'Create an account',
         body: SignUpBody,
-        response: { 201: SignUpResponse, 400: Detail, 422: Detail },
+        response: { 201: SignUpResponse, 400: Detail, 422: Detail, 429: Detail, 503: Detail },
       },
     },
     async (request, reply) => {
-      const user = await users.signUp(request.body.username, request.body.password);
+      const user = await users.signUp(request.body.username, request.body.password, request.ip);
       return reply.code(201).send({ id: user.id, username: user.username });
     },
   );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../db/errors.js';
 import { HttpError, tooManyRequests, validationError } from '../../http/errors.js';
+import type { RequestThrottle } from '../accounts/request-throttle.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { PasswordHasher } from '../auth/password-hasher.js';
 import { passwordIssues, passwordProblems, type PasswordPolicyOptions } from '../auth/password-policy.js';
@@ -33,6 +34,8 @@ export interface UsersServiceDeps {
   passwordPolicy: PasswordPolicyOptions;
   accessTokens: TokenCodec;
   loginThrottle: LoginThrottle;
+  /** Sign-ups per client address, both routes together (SIGNUP_MAX_PER_ADDRESS per SIGNUP_WINDOW_SECONDS). */
+  signUpThrottle: Pick<RequestThrottle, 'hit'>;
   events: AccountEvents;
   /** Refuse a token to an account whose email is not verified (REQUIRE_VERIFIED_LOGIN). */
   requireVerifiedLogin: boolean;
@@ -99,7 +102,16 @@ export class UsersService {
     if ((await this.deps.users.findByUsername(name)) !== null) throw new HttpError(400, nameTakenMessage);
   }
 
-  async signUp(username: string, password: string): Promise<User> {
+  /**
+   * Counts a sign-up from a client address, on either route, before anything is checked or hashed: each costs a
+   * password hash, and a flood of them must not slow everyone's log-ins. 429 with Retry-After past the limit.
+   */
+  assertSignUpAllowed(address: string): Promise<void> {
+    return this.deps.signUpThrottle.hit('sign-up', { address });
+  }
+
+  async signUp(username: string, password: string, address: string): Promise<User> {
+    await this.assertSignUpAllowed(address);
     this.assertPasswordAllowed(password);
     if ((await this.deps.users.findByUsername(username)) !== null) throw new HttpError(400, usernameTakenMessage);
     const hashedPassword = await this.deps.hasher.hash(password);
