@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { apiUser, logIn, type ApiUser } from './helpers/api-accounts.js';
+import { createTestApp, dialects, newUser, type TestApp, type TestUser } from './helpers/test-app.js';
+
+const nul = 'a\u0000b';
+const nulIssue = (loc: (string | number)[]) => ({ detail: [{ loc, msg: 'String should not contain the NUL character', type: 'value_error' }] });
+
+for (const dialect of dialects) {
+  describe(`NUL characters in text on ${dialect}`, () => {
+    let t: TestApp;
+    let todoUser: TestUser;
+    let apiAccount: ApiUser;
+    let cleaningId: number;
+
+    before(async () => {
+      t = await createTestApp(dialect);
+      todoUser = await newUser(t);
+      apiAccount = await apiUser(t);
+      const created = await t.inject({
+        method: 'POST',
+        url: '/api/cleanings',
+        headers: apiAccount.headers,
+        payload: { new_cleaning: { name: 'clean', price: 10 } },
+      });
+      cleaningId = created.json().id;
+    });
+    after(() => t.close());
+
+    test('are refused with 422 naming the field, before any query, on every route that takes text', async () => {
+      const cases: { method: 'POST' | 'PUT' | 'PATCH'; url: string; payload: Record<string, unknown>; loc: (string | number)[]; auth?: 'todo' | 'api' }[] = [
+        { method: 'POST', url: '/users/log-in', payload: { username: nul, password: 'whatever-1' }, loc: ['body', 'username'] },
+        { method: 'POST', url: '/users/sign-up', payload: { username: 'name', password: `pass${nul}word-1` }, loc: ['body', 'password'] },
+        { method: 'POST', url: '/api/users', payload: { new_user: { email: 'x@example.com', name: 'some_name', password: `long-${nul}-pw1` } }, loc: ['body', 'new_user', 'password'] },
+        { method: 'POST', url: '/todos', payload: { content: nul, is_done: false }, loc: ['body', 'content'], auth: 'todo' },
+        { method: 'POST', url: '/api/cleanings', payload: { new_cleaning: { name: nul, price: 1 } }, loc: ['body', 'new_cleaning', 'name'], auth: 'api' },
+        { method: 'POST', url: '/api/cleanings', payload: { new_cleaning: { name: 'n', description: nul, price: 1 } }, loc: ['body', 'new_cleaning', 'description'], auth: 'api' },
+        { method: 'PUT', url: `/api/cleanings/${cleaningId}`, payload: { cleaning_update: { price: `1${nul}` } }, loc: ['body', 'cleaning_update', 'price'], auth: 'api' },
+        { method: 'PUT', url: '/api/profiles/me', payload: { profile_update: { full_name: nul } }, loc: ['body', 'profile_update', 'full_name'], auth: 'api' },
+        { method: 'PUT', url: '/api/profiles/me', payload: { profile_update: { bio: nul } }, loc: ['body', 'profile_update', 'bio'], auth: 'api' },
+        {
+          method: 'POST',
+          url: `/api/users/${todoUser.username}/evaluations/${cleaningId}`,
+          payload: { evaluation_create: { overall_rating: 3, headline: nul } },
+          loc: ['body', 'evaluation_create', 'headline'],
+          auth: 'api',
+        },
+        { method: 'PATCH', url: '/api/users/me', payload: { current_password: nul }, loc: ['body', 'current_password'], auth: 'api' },
+      ];
+      for (const { method, url, payload, loc, auth } of cases) {
+        const headers = auth === 'todo' ? todoUser.headers : auth === 'api' ? apiAccount.headers : {};
+        const res = await t.inject({ method, url, headers, payload });
+        assert.equal(res.statusCode, 422, `${method} ${url} ${res.body}`);
+        assert.deepEqual(res.json(), nulIssue(loc), `${method} ${url}`);
+      }
+    });
+
+    test('in the /api/token form and in query strings too', async () => {
+      const form = await logIn(t, nul, 'whatever-1');
+      assert.equal(form.statusCode, 422, form.body);
+      assert.deepEqual(form.json(), nulIssue(['body', 'username']));
+      const query = await t.inject({ method: 'GET', url: '/api/feed/cleanings?cursor=a%00b', headers: apiAccount.headers });
+      assert.equal(query.statusCode, 422, query.body);
+      assert.deepEqual(query.json(), nulIssue(['query', 'cursor']));
+    });
+
+    test('text without NUL still goes through, and nothing was written by the refused requests', async () => {
+      const res = await t.inject({ method: 'POST', url: '/todos', headers: todoUser.headers, payload: { content: 'tab\there', is_done: false } });
+      assert.equal(res.statusCode, 201, res.body);
+      const todos = await t.inject({ method: 'GET', url: '/todos', headers: todoUser.headers });
+      assert.deepEqual(todos.json().todos.map((todo: { content: string }) => todo.content), ['tab\there']);
+    });
+  });
+}
