@@ -72,3 +72,57 @@ for (const dialect of dialects) {
     });
   });
 }
+
+for (const dialect of dialects) {
+  describe(`values decoded from client strings on ${dialect}`, () => {
+    let t: TestApp;
+    let account: ApiUser;
+    const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const feed = (query: string) => t.inject({ method: 'GET', url: `/api/feed/cleanings?${query}`, headers: account.headers });
+
+    before(async () => {
+      t = await createTestApp(dialect);
+      account = await apiUser(t);
+      await t.inject({ method: 'POST', url: '/api/cleanings', headers: account.headers, payload: { new_cleaning: { name: 'c', price: 1 } } });
+    });
+    after(() => t.close());
+
+    test('a feed cursor whose id is past the integer column or whose instant no database stores is a 422', async () => {
+      const now = new Date().toISOString();
+      for (const cursor of [
+        { t: now, id: 2_147_483_648 },
+        { t: now, id: 2 ** 40 },
+        { t: '-271821-04-20T00:00:00.000Z', id: 1 },
+        { t: '0000-01-01T00:00:00.000Z', id: 1 },
+        { t: '+275760-09-13T00:00:00.000Z', id: 1 },
+      ]) {
+        const res = await feed(`cursor=${cursorOf(cursor)}`);
+        assert.equal(res.statusCode, 422, `${JSON.stringify(cursor)} ${res.body}`);
+        assert.deepEqual(res.json(), { detail: [{ loc: ['query', 'cursor'], msg: 'Invalid cursor', type: 'value_error' }] });
+      }
+      const edge = await feed(`cursor=${cursorOf({ t: now, id: 2_147_483_647 })}`);
+      assert.equal(edge.statusCode, 200, edge.body);
+    });
+
+    test('a starting_date outside the years 1000 to 9999 is a 422', async () => {
+      for (const date of ['0000-01-01T00:00:00Z', '0999-12-31T23:59:59Z']) {
+        const res = await feed(`starting_date=${encodeURIComponent(date)}`);
+        assert.equal(res.statusCode, 422, `${date} ${res.body}`);
+        assert.deepEqual(res.json().detail[0].loc, ['query', 'starting_date']);
+      }
+      const inRange = await feed(`starting_date=${encodeURIComponent('1000-01-01T00:00:00Z')}`);
+      assert.equal(inRange.statusCode, 200, inRange.body);
+    });
+
+    test('a correctly signed access token whose sub is not a user id is a 401, on every route that takes a token', async () => {
+      for (const subject of ['not-a-uuid', '1', "x' OR '1'='1", '00000000-0000-0000-0000-00000000000g']) {
+        const { token } = t.app.context.accessTokens.issue(subject);
+        for (const url of ['/todos', '/api/users/me', '/api/feed/cleanings']) {
+          const res = await t.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+          assert.equal(res.statusCode, 401, `${subject} ${url} ${res.body}`);
+          assert.deepEqual(res.json(), { detail: 'Not Authorized' });
+        }
+      }
+    });
+  });
+}
