@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { apiUser, logIn, type ApiUser } from './helpers/api-accounts.js';
 import { createTestApp, dialects, newUser, type TestApp, type TestUser } from './helpers/test-app.js';
@@ -123,6 +124,85 @@ for (const dialect of dialects) {
           assert.deepEqual(res.json(), { detail: 'Not Authorized' });
         }
       }
+    });
+  });
+}
+
+/** Sends raw bytes to a listening app and returns what comes back before the server closes the connection. */
+function rawRequest(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(bytes));
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+  });
+}
+
+for (const dialect of dialects) {
+  describe(`framework errors and bodies on ${dialect}`, () => {
+    let t: TestApp;
+    let account: ApiUser;
+
+    before(async () => {
+      t = await createTestApp(dialect);
+      account = await apiUser(t);
+    });
+    after(() => t.close());
+
+    test('a URL that is not valid percent-encoding is a 400 in the detail shape, quoting nothing back', async () => {
+      const res = await t.inject({ method: 'GET', url: '/api/profiles/%E0%A4%Aquoted-back', headers: account.headers });
+      assert.equal(res.statusCode, 400);
+      assert.match(String(res.headers['content-type']), /^application\/json/);
+      assert.deepEqual(res.json(), { detail: 'The URL is not valid percent-encoding' });
+    });
+
+    test('a path parameter over the length limit is a 414 in the detail shape, quoting nothing back', async () => {
+      const res = await t.inject({ method: 'GET', url: `/api/profiles/${'quoted'.repeat(30)}`, headers: account.headers });
+      assert.equal(res.statusCode, 414);
+      assert.deepEqual(res.json(), { detail: 'A path parameter is too long' });
+    });
+
+    test('Fastify errors raised inside a request give the status text, never their message', async () => {
+      const media = await t.inject({ method: 'POST', url: '/todos', headers: { ...account.headers, 'content-type': 'text/quoted-back' }, payload: 'x' });
+      assert.equal(media.statusCode, 415);
+      assert.deepEqual(media.json(), { detail: 'Unsupported Media Type' });
+      const length = await t.inject({
+        method: 'POST',
+        url: '/api/auth/forgot-password',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '1' },
+        payload: 'email=quoted',
+      });
+      assert.equal(length.statusCode, 400, length.body);
+      assert.deepEqual(length.json(), { detail: 'Bad Request' });
+    });
+
+    test('requests the HTTP parser refuses answer in the detail shape', async () => {
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = t.app.server.address() as net.AddressInfo;
+      const malformed = await rawRequest(port, 'GET /quoted-back HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
+      assert.match(malformed, /^HTTP\/1\.1 400 Bad Request\r\n/);
+      assert.ok(malformed.endsWith('\r\n\r\n{"detail":"Bad Request"}'), malformed);
+      const overflow = await rawRequest(port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+      assert.match(overflow, /^HTTP\/1\.1 431 /);
+      assert.ok(overflow.endsWith('{"detail":"Request Header Fields Too Large"}'), overflow);
+    });
+
+    test('an empty body sent as application/json is no body: routes without one accept it, routes with one answer 422', async () => {
+      const json = { ...account.headers, 'content-type': 'application/json' };
+      const cleaning = await t.inject({ method: 'POST', url: '/api/cleanings', headers: account.headers, payload: { new_cleaning: { name: 'c', price: 5 } } });
+      const other = await apiUser(t);
+      const offer = await t.inject({ method: 'POST', url: `/api/cleanings/${cleaning.json().id}/offers`, headers: { ...other.headers, 'content-type': 'application/json' }, payload: '' });
+      assert.equal(offer.statusCode, 201, offer.body);
+      const logout = await t.inject({ method: 'POST', url: '/api/auth/logout', headers: json, payload: '' });
+      assert.equal(logout.statusCode, 204, logout.body);
+      const needsBody = await t.inject({ method: 'POST', url: '/api/cleanings', headers: { ...other.headers, 'content-type': 'application/json' }, payload: '' });
+      assert.equal(needsBody.statusCode, 422, needsBody.body);
+      assert.deepEqual(needsBody.json().detail[0].loc, ['body']);
+      const poisoned = await t.inject({ method: 'POST', url: '/api/cleanings', headers: { ...other.headers, 'content-type': 'application/json' }, payload: '{"__proto__": {"x": 1}}' });
+      assert.equal(poisoned.statusCode, 422, poisoned.body);
+      assert.equal(poisoned.json().detail[0].type, 'json_invalid');
     });
   });
 }
