@@ -9,7 +9,8 @@ import { resolveSecret } from './config/secret.js';
 import { migrateToLatest } from './db/migrator.js';
 import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerCors } from './http/cors.js';
-import { registerErrorHandling } from './http/errors.js';
+import { clientErrorResponse, frameworkErrorResponse, registerErrorHandling } from './http/errors.js';
+import { registerJsonBody } from './http/json-body.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
@@ -110,10 +111,15 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     // Answer requests still queued while closing with 503 so a load balancer retries them elsewhere.
     return503OnClosing: true,
+    // Errors raised before routing (bad URL encoding, over-long path parameters, unparseable HTTP) answer in
+    // the API's `{"detail"}` shape, not Fastify's, and never quote the request back.
+    frameworkErrors: frameworkErrorResponse,
+    clientErrorHandler: clientErrorResponse,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerValidation(app);
   registerErrorHandling(app);
+  registerJsonBody(app);
   await app.register(formbody);
 
   const context = await createContext(config, app.log);

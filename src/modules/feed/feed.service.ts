@@ -1,6 +1,6 @@
 import { validationError } from '../../http/errors.js';
 import { toCleaningPublic } from '../cleanings/cleanings.service.js';
-import { decodeCursor, encodeCursor } from './feed-cursor.js';
+import { decodeCursor, encodeCursor, isSupportedInstant } from './feed-cursor.js';
 import type { FeedPosition, FeedRepository } from './feed.repository.js';
 
 export interface FeedRequest {
@@ -42,6 +42,9 @@ export class FeedService {
       const timestamp = new Date(request.startingDate);
       if (Number.isNaN(timestamp.getTime())) {
         throw validationError([{ loc: ['query', 'starting_date'], msg: 'Input should be a valid datetime', type: 'datetime_parsing' }]);
+      }
+      if (!isSupportedInstant(timestamp)) {
+        throw validationError([{ loc: ['query', 'starting_date'], msg: 'Input should be a datetime from year 1000 to 9999', type: 'value_error' }]);
       }
       // Ids start at 1, so id 0 places the cursor after every event at exactly that instant.
       return { timestamp, id: 0 };
