@@ -295,7 +295,7 @@ function createMarketplace(database: DatabaseHandle, usersRepository: UsersRepos
       users: usersRepository,
     }),
     profiles,
-    feed: new FeedService(new FeedRepository(database.db)),
+    feed: new FeedService(new FeedRepository(database.db), usersRepository),
   };
 }
 
