@@ -7,7 +7,8 @@ import { resolveSecret } from './config/secret.js';
 import { migrateToLatest } from './db/migrator.js';
 import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerCors } from './http/cors.js';
-import { registerErrorHandling } from './http/errors.js';
+import { clientErrorResponse, frameworkErrorResponse, registerErrorHandling } from './http/errors.js';
+import { registerJsonBody } from './http/json-body.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
@@ -26,6 +27,7 @@ import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js'
 import { AccountTokens } from './modules/accounts/account-tokens.js';
 import { registerAccountEmails } from './modules/accounts/account-emails.js';
 import { AccountUpdater } from './modules/accounts/account-updater.js';
+import { EmailChanges } from './modules/accounts/email-change.js';
 import { accountsRoutes } from './modules/accounts/accounts.routes.js';
 import { AccountsService } from './modules/accounts/accounts.service.js';
 import { RequestThrottle } from './modules/accounts/request-throttle.js';
@@ -109,10 +111,15 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     // Answer requests still queued while closing with 503 so a load balancer retries them elsewhere.
     return503OnClosing: true,
+    // Errors raised before routing (bad URL encoding, over-long path parameters, unparseable HTTP) answer in
+    // the API's `{"detail"}` shape, not Fastify's, and never quote the request back.
+    frameworkErrors: frameworkErrorResponse,
+    clientErrorHandler: clientErrorResponse,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerValidation(app);
   registerErrorHandling(app);
+  registerJsonBody(app);
   await app.register(formbody);
 
   const context = await createContext(config, app.log);
@@ -195,10 +202,17 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       hasher,
       passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
       accessTokens,
+      requireVerifiedLogin: config.requireVerifiedLogin,
       loginThrottle: new LoginThrottle(store, {
         maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
         maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
         windowSeconds: config.loginFailureWindowSeconds,
+      }),
+      signUpThrottle: new RequestThrottle(store, {
+        maxPerAddress: config.signUpMaxPerAddress,
+        windowSeconds: config.signUpWindowSeconds,
+        // Like the global rate limit, a flood guard: sign-ups need only the database, so they go on without Redis.
+        onStoreUnavailable: (error) => log.warn({ err: error }, 'sign-up throttle unavailable; sign-ups pass unthrottled until the store is back'),
       }),
     });
     const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
@@ -209,6 +223,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       algorithm: config.jwtAlgorithm,
       verifyLifetimeSeconds: config.verifyTokenExpireSeconds,
       resetLifetimeSeconds: config.resetTokenExpireSeconds,
+      emailChangeLifetimeSeconds: config.emailChangeTokenExpireSeconds,
     });
     const updater = new AccountUpdater({ users, repository: usersRepository, hasher, tokens: accountTokens, authenticator });
     const accounts = new AccountsService({
@@ -217,7 +232,19 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       tokens: accountTokens,
       authenticator,
       updater,
-      requireVerifiedLogin: config.requireVerifiedLogin,
+      emailChanges: new EmailChanges({
+        users,
+        repository: usersRepository,
+        tokens: accountTokens,
+        authenticator,
+        store,
+        throttle: new RequestThrottle(store, {
+          maxPerAccount: config.emailChangeMaxPerAccount,
+          maxPerEmail: config.emailChangeMaxPerEmail,
+          windowSeconds: config.emailChangeWindowSeconds,
+        }),
+        lifetimeSeconds: config.emailChangeTokenExpireSeconds,
+      }),
       // The log-in limits double as the limits of the other guessable or mail-sending account actions.
       throttle: new RequestThrottle(store, {
         maxPerAddress: config.loginMaxFailuresPerAddress,
@@ -229,6 +256,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     registerAccountEmails(accountEvents, jobs, {
       verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,
       resetTokenExpireSeconds: config.resetTokenExpireSeconds,
+      emailChangeTokenExpireSeconds: config.emailChangeTokenExpireSeconds,
     });
     const emailVerification = new EmailVerificationService({
       store,
@@ -282,3 +310,4 @@ export async function closeContext(context: AppContext): Promise<void> {
   await context.store.close();
   await context.database.close();
 }
+

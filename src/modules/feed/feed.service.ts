@@ -1,7 +1,7 @@
 import { validationError } from '../../http/errors.js';
 import { toCleaningWithOwner } from '../cleanings/cleanings.service.js';
 import type { UsersRepository } from '../users/users.repository.js';
-import { decodeCursor, encodeCursor } from './feed-cursor.js';
+import { decodeCursor, encodeCursor, isSupportedInstant } from './feed-cursor.js';
 import type { FeedPosition, FeedRepository } from './feed.repository.js';
 import { parseStartingDate } from './starting-date.js';
 
@@ -53,8 +53,12 @@ export class FeedService {
       if (milliseconds === null || Number.isNaN(new Date(milliseconds).getTime())) {
         throw validationError([{ loc: ['query', 'starting_date'], msg: 'Input should be a valid datetime', type: 'datetime_parsing' }]);
       }
+      const timestamp = new Date(milliseconds);
+      if (!isSupportedInstant(timestamp)) {
+        throw validationError([{ loc: ['query', 'starting_date'], msg: 'Input should be a datetime from year 1000 to 9999', type: 'value_error' }]);
+      }
       // Ids start at 1, so id 0 places the position after every event at exactly that instant.
-      return { timestamp: new Date(milliseconds), id: 0 };
+      return { timestamp, id: 0 };
     }
     return null;
   }
