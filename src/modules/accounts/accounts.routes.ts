@@ -146,6 +146,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     '/auth/confirm-email',
     {
       schema: {
+        operationId: 'confirmEmail',
         ...auth,
         summary: 'Confirm a new email with the token mailed to it; it replaces the old one, verified, and every older token of the account stops working',
         body: VerifyBody,
