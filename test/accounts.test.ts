@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { apiPassword, apiUser, bearer, logIn, mailedTokens, register, type ApiUser } from './helpers/api-accounts.js';
 import { deleteKeysWithPrefix } from './infra/support/redis.js';
 import { createTestApp, dialects, newUser, uniqueName, type TestApp } from './helpers/test-app.js';
+import { suiteUnless } from './helpers/suite.js';
 
 const publicUserKeys = ['created_at', 'email', 'id', 'is_active', 'is_superuser', 'is_verified', 'name', 'updated_at'];
 
@@ -538,7 +539,7 @@ describe('/api/token throttling per client address', () => {
 });
 
 // With REDIS_URL every app shares one store and broadcast; without Redis there is nothing to share.
-describe('a revoked token across app instances sharing Redis', { skip: process.env.TEST_REDIS_URL ? false : 'TEST_REDIS_URL is not set' }, () => {
+suiteUnless('a revoked token across app instances sharing Redis', process.env.TEST_REDIS_URL ? false : 'TEST_REDIS_URL is not set', {}, () => {
   test('a second app sharing the store refuses a token logged out on the first', async () => {
     const shared = { REDIS_URL: process.env.TEST_REDIS_URL as string, REDIS_KEY_PREFIX: `spruce-test-${randomBytes(6).toString('hex')}:` };
     const first = await createTestApp(dialects.at(-1) ?? 'sqlite', shared);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { createTestApp, dialects, type TestApp } from './helpers/test-app.js';
+import { suiteUnless } from './helpers/suite.js';
 
 const limits = { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_SECONDS: '60' };
 
@@ -122,7 +123,7 @@ for (const dialect of dialects) {
 }
 
 const redisUrl = process.env.TEST_REDIS_URL;
-describe('global rate limit shared through Redis', { skip: redisUrl === undefined && 'set TEST_REDIS_URL to run' }, () => {
+suiteUnless('global rate limit shared through Redis', redisUrl === undefined ? 'set TEST_REDIS_URL to run' : false, {}, () => {
   const prefix = `spruce-test-${randomBytes(6).toString('hex')}:`;
   let admin: Redis;
   before(() => {
