@@ -4,12 +4,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/secret.js';
+import { checkWritableDirectories, databaseUnreachable, isConnectionFailure, StartupError } from './config/startup-errors.js';
 import { migrateToLatest } from './db/migrator.js';
+import { SchemaState } from './db/schema-state.js';
 import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerCors } from './http/cors.js';
 import { clientErrorResponse, frameworkErrorResponse, registerErrorHandling } from './http/errors.js';
 import { registerJsonBody } from './http/json-body.js';
 import { registerMetrics } from './http/metrics.js';
+import { registerMigrationsGate } from './http/migrations-gate.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -138,10 +141,19 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   await registerOpenApi(app, config);
 
+  // Without migrating on start, the schema may be behind the code: /ready and every request say so with a 503.
+  const schema = config.migrateOnStart ? null : new SchemaState(context.database.db, config, app.log);
+  if (schema !== null) {
+    await schema.start();
+    app.addHook('onClose', async () => schema.stop());
+    registerMigrationsGate(app, schema);
+  }
+
   await app.register(healthRoutes, {
     readiness: [
       { name: 'database', check: () => context.database.ping() },
       { name: 'store', check: () => context.store.ping() },
+      ...(schema === null ? [] : [{ name: 'migrations', check: async () => (schema.ready ? true : 'pending') }]),
     ],
   });
   const { authenticator } = context;
@@ -162,10 +174,15 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
 /** Also used by the command line, which needs the same services without HTTP. */
 export async function createContext(config: Config, log: FastifyBaseLogger): Promise<AppContext> {
+  checkWritableDirectories(config);
   const secret = resolveSecret(config);
   const database = createDatabase(config);
   try {
-    if (config.migrateOnStart) await migrateToLatest(database.db);
+    if (config.migrateOnStart) {
+      await migrateToLatest(database.db).catch((error: unknown) => {
+        throw isConnectionFailure(error) ? new StartupError(databaseUnreachable(config, error, 'to migrate on start (MIGRATE_ON_START)')) : error;
+      });
+    }
     const { store, broadcast } = createStore(config, log);
     const mailer = createMailer(config, log);
     const runJob = createJobRunner(mailer);

@@ -3,8 +3,11 @@ import { Type } from 'typebox';
 
 export interface ReadinessCheck {
   name: string;
-  /** Resolves true when the dependency answers; must not take longer than a couple of seconds. */
-  check(): Promise<boolean>;
+  /**
+   * Resolves true when the dependency answers, false when it does not, or a word for another state (such as
+   * "pending" migrations); must not take longer than a couple of seconds.
+   */
+  check(): Promise<boolean | string>;
 }
 
 const Checks = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) }, { title: 'Readiness' });
@@ -22,7 +25,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ readiness: ReadinessCheck
     '/ready',
     { schema: { operationId: 'ready', tags: ['health'], summary: 'Readiness: every backing service answers', response: { 200: Checks, 503: Checks } } },
     async (_request, reply) => {
-      const results = await Promise.all(readiness.map(async (r) => [r.name, (await r.check().catch(() => false)) ? 'ok' : 'unavailable'] as const));
+      const stateOf = (result: boolean | string) => (result === true ? 'ok' : result === false ? 'unavailable' : result);
+      const results = await Promise.all(readiness.map(async (r) => [r.name, stateOf(await r.check().catch(() => false))] as const));
       const ready = results.every(([, state]) => state === 'ok');
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
     },
