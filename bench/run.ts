@@ -15,6 +15,15 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { startApiProcess } from '../test/helpers/processes.js';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`Usage: npm run bench [-- todos login scale feed]   (any subset; default: all)
+
+Starts real Spruce server processes on a fresh PostgreSQL database and measures them with autocannon.
+BENCH_DATABASE_URL  admin URL of the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)
+BENCH_SECONDS       duration of each run (default 10)`);
+  process.exit(0);
+}
+
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const selected = new Set(process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['todos', 'login', 'scale', 'feed']);

@@ -15,6 +15,14 @@ Commands:
 
 ${createSuperuserUsage}`;
 
+const migrateUsage = `Usage: npm run migrate   (or: npm run cli -- migrate)
+
+Applies every pending database migration to DATABASE_URL (or the SQLite file under DATA_DIR), in order.
+Safe to run from several processes at once: the migrator takes a lock. Prints the migrations it applied.`;
+
+/** What `<command> --help` prints. */
+const usages: Record<string, string> = { migrate: migrateUsage, 'create-superuser': createSuperuserUsage };
+
 async function migrate(): Promise<void> {
   const config = loadConfig();
   const database = createDatabase(config);
@@ -37,9 +45,13 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
 
 const [name, ...args] = process.argv.slice(2);
 const command = name === undefined ? undefined : commands[name];
+if (command !== undefined && (args.includes('--help') || args.includes('-h'))) {
+  console.log(usages[name as string]);
+  process.exit(0);
+}
 if (command === undefined) {
   console.error(usage);
-  process.exit(name === undefined || name === '--help' ? 0 : 2);
+  process.exit(name === undefined || name === '--help' || name === '-h' || name === 'help' ? 0 : 2);
 }
 try {
   await command(args);

@@ -3,6 +3,15 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { loadEnvFile } from './config/load-env-file.js';
 import { describeListenError, StartupError } from './config/startup-errors.js';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`Usage: npm start   (npm run dev restarts on changes; npm run start:prod runs the build in dist/)
+
+Serves the API on HOST:PORT (default http://127.0.0.1:8000), Swagger UI at /docs. Every setting comes from the
+environment or a .env file in the working directory; .env.example lists them all with their defaults.
+Stops gracefully on SIGTERM or SIGINT.`);
+  process.exit(0);
+}
+
 loadEnvFile();
 
 let config;

@@ -7,6 +7,15 @@ import { createJobRunner } from './infra/queue/run-job.js';
 
 // The separate worker process (`npm run worker`): runs the jobs the API queued in Redis.
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`Usage: npm run worker   (npm run worker:prod runs the build in dist/)
+
+Runs the background jobs (emails) that API processes queue in Redis. Needs REDIS_URL, the same Redis and
+REDIS_KEY_PREFIX as the API, and SMTP_URL/MAIL_FROM (or the outbox). Run as many as you like; SIGTERM lets the
+jobs in hand finish, then exits 0.`);
+  process.exit(0);
+}
+
 loadEnvFile();
 let config;
 try {

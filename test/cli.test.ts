@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { logIn } from './helpers/api-accounts.js';
+import { spawnEntry } from './helpers/processes.js';
 import { createTestApp, dialects, uniqueName, type TestApp } from './helpers/test-app.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,3 +91,28 @@ for (const dialect of dialects) {
     });
   });
 }
+
+describe('--help', () => {
+  test('every command answers --help with its usage on stdout and exit code 0', { timeout: 120_000 }, async () => {
+    const commands: [string, string[], RegExp][] = [
+      ['src/server.ts', ['--help'], /^Usage: npm start/],
+      ['src/worker.ts', ['--help'], /^Usage: npm run worker/],
+      ['src/cli.ts', ['--help'], /^Usage: npm run cli -- <command>/],
+      ['src/cli.ts', ['migrate', '--help'], /^Usage: npm run migrate/],
+      ['src/cli.ts', ['create-superuser', '--help'], /^Usage: npm run cli -- create-superuser/],
+      ['scripts/write-openapi.ts', ['--help'], /^Usage: npm run openapi/],
+      ['bench/run.ts', ['-h'], /^Usage: npm run bench/],
+    ];
+    const runs = await Promise.all(
+      commands.map(([entry, args]) => {
+        const spawned = spawnEntry(entry, args, {});
+        return spawned.exited.then((code) => ({ code, output: spawned.output() }));
+      }),
+    );
+    for (const [index, run] of runs.entries()) {
+      const [entry, args, usage] = commands[index]!;
+      assert.equal(run.code, 0, `${entry} ${args.join(' ')}: ${run.output}`);
+      assert.match(run.output, usage, `${entry} ${args.join(' ')}`);
+    }
+  });
+});
