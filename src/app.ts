@@ -11,6 +11,7 @@ import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerCors } from './http/cors.js';
 import { clientErrorResponse, frameworkErrorResponse, registerErrorHandling } from './http/errors.js';
 import { registerJsonBody } from './http/json-body.js';
+import { loggerOptions, registerRequestLine } from './http/logging.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerMigrationsGate } from './http/migrations-gate.js';
 import { registerRateLimit } from './http/rate-limit.js';
@@ -104,7 +105,7 @@ declare module 'fastify' {
  */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    ...loggerOptions(config),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     // requestIdOf reads X-Request-Id itself, keeping it only when it looks like an id.
@@ -138,6 +139,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await registerCors(app, config.corsOrigins);
   await registerRateLimit(app, config);
   registerMetrics(app, { metrics: context.metrics, enabled: config.metricsEnabled, token: config.metricsToken });
+  registerRequestLine(app, config);
 
   await registerOpenApi(app, config);
 

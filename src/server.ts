@@ -1,6 +1,8 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { startupBanner } from './config/banner.js';
 import { loadEnvFile } from './config/load-env-file.js';
+import { usesPrettyLogs } from './http/logging.js';
 import { describeListenError, StartupError } from './config/startup-errors.js';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -58,7 +60,11 @@ process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));
 
 try {
-  await app.listen({ host: config.host, port: config.port });
+  const address = await app.listen({ host: config.host, port: config.port });
+  const banner = startupBanner(config, address);
+  // Pretty logs show the text alone; JSON logs carry the same facts as fields for machines.
+  if (usesPrettyLogs(config)) app.log.info(banner.text);
+  else app.log.info(banner.fields, banner.text);
 } catch (error) {
   const line = describeListenError(error, config);
   if (line === null) app.log.fatal({ err: error }, 'could not start listening');

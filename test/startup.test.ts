@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { migrateToLatest } from '../src/db/migrator.js';
+import { usesPrettyLogs } from '../src/http/logging.js';
 import { freePort, spawnEntry, startApiProcess, waitFor } from './helpers/processes.js';
 import { createTestApp, dialects, testPassword } from './helpers/test-app.js';
 
@@ -128,3 +129,44 @@ for (const dialect of dialects) {
     });
   });
 }
+
+describe('development logs and the start-up banner', () => {
+  test('pretty logs only in development on a terminal, or when LOG_FORMAT asks', () => {
+    assert.equal(usesPrettyLogs({ logFormat: 'auto', env: 'development' }, true), true);
+    assert.equal(usesPrettyLogs({ logFormat: 'auto', env: 'development' }, false), false);
+    assert.equal(usesPrettyLogs({ logFormat: 'auto', env: 'production' }, true), false);
+    assert.equal(usesPrettyLogs({ logFormat: 'json', env: 'development' }, true), false);
+    assert.equal(usesPrettyLogs({ logFormat: 'pretty', env: 'production' }, false), true);
+  });
+
+  for (const format of ['pretty', 'json'] as const) {
+    test(`${format}: a banner names the URL, /docs, the database, the mailer, the store and the jobs; requests are logged`, { timeout: 60_000 }, async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spruce-banner-'));
+      const api = await startApiProcess({ NODE_ENV: 'development', LOG_LEVEL: 'info', LOG_FORMAT: format, DATA_DIR: dataDir });
+      try {
+        await fetch(`${api.url}/todos`);
+        const output = await waitFor('the request lines', () => (/\/todos/.test(api.output()) ? api.output() : undefined));
+        if (format === 'pretty') {
+          assert.ok(output.includes(`Spruce is listening on ${api.url}  (Swagger UI: ${api.url}/docs)`), output);
+          assert.match(output, /\n {2}database {2}SQLite \S+spruce\.db\n {2}mailer {4}outbox \S+outbox \(emails are written there, not sent\)\n {2}store {5}process memory\n {2}jobs {6}run in this process/);
+          // One line per request: method, path, status and time.
+          assert.match(output, /INFO: GET \/todos 401 \d+\.\d ms/);
+          assert.doesNotMatch(output, /incoming request|"level"/);
+        } else {
+          const lines = output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+          const banner = lines.find((line) => String(line.msg).startsWith('Spruce is listening'));
+          assert.ok(banner, output);
+          assert.equal(banner.url, api.url);
+          assert.equal(banner.docs, `${api.url}/docs`);
+          assert.match(String(banner.database), /^SQLite /);
+          assert.equal(banner.store, 'process memory');
+          assert.ok(lines.some((line) => line.msg === 'request completed'));
+        }
+      } finally {
+        api.signal('SIGTERM');
+        await api.exited;
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  }
+});

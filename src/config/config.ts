@@ -11,6 +11,8 @@ export interface Config {
   host: string;
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** auto: readable one-line-per-request logs in development on a terminal, JSON otherwise. */
+  logFormat: 'auto' | 'pretty' | 'json';
   dataDir: string;
 
   /** postgres://… for PostgreSQL; otherwise a SQLite file path (default `<dataDir>/spruce.db`). */
@@ -202,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
       nodeEnv === 'test' ? 'silent' : 'info',
     ),
+    logFormat: read.oneOf('LOG_FORMAT', ['auto', 'pretty', 'json'] as const, 'auto'),
     dataDir,
 
     databaseUrl,
