@@ -50,6 +50,7 @@ import { EvaluationsService } from './modules/evaluations/evaluations.service.js
 import { FeedRepository } from './modules/feed/feed.repository.js';
 import { feedRoutes } from './modules/feed/feed.routes.js';
 import { FeedService } from './modules/feed/feed.service.js';
+import { registerDevOutbox } from './modules/dev-outbox/dev-outbox.js';
 import { emailVerificationRoutes } from './modules/email-verification/email-verification.routes.js';
 import { EmailVerificationService } from './modules/email-verification/email-verification.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
@@ -169,6 +170,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(evaluationsRoutes, { prefix: '/api', evaluations: context.evaluations, authenticator });
   await app.register(profilesRoutes, { prefix: '/api', profiles: context.profiles, authenticator });
   await app.register(feedRoutes, { prefix: '/api', feed: context.feed, authenticator });
+  registerDevOutbox(app, config);
 
   await app.ready();
   return app;
