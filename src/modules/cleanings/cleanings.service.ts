@@ -1,6 +1,7 @@
 import { HttpError } from '../../http/errors.js';
 import { found } from '../../http/found.js';
-import { toPublicUser, type UsersRepository } from '../users/users.repository.js';
+import type { Principal } from '../auth/authenticator.js';
+import { toUserSummary, type UsersRepository } from '../users/users.repository.js';
 import type { Cleaning, CleaningChanges, CleaningsRepository, CleaningType } from './cleanings.repository.js';
 import { centsToAmount, parsePriceCents } from './money.js';
 
@@ -54,13 +55,13 @@ export class CleaningsService {
     return (await this.cleanings.listForOwner(ownerId)).map(toCleaningPublic);
   }
 
-  /** Any signed-in user may read any job, as on a marketplace. */
-  async get(id: number) {
+  /** Any signed-in user may read any job, as on a marketplace; the owner shows as their public part. */
+  async get(id: number, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
     const cleaning = await this.require(id);
     const owner = await this.users.findById(cleaning.ownerId);
     // The foreign key cascades, so a job without an owner can only be one deleted a moment ago.
     if (owner === null) throw cleaningNotFound();
-    return { ...toCleaningPublic(cleaning), owner: toPublicUser(owner) };
+    return { ...toCleaningPublic(cleaning), owner: toUserSummary(owner, viewer) };
   }
 
   async require(id: number): Promise<Cleaning> {
