@@ -220,11 +220,13 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       hasher,
       passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
       accessTokens,
+      requireVerifiedLogin: config.requireVerifiedLogin,
       loginThrottle: new LoginThrottle(store, {
         maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
         maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
         windowSeconds: config.loginFailureWindowSeconds,
       }),
+      signUpThrottle: new RequestThrottle(store, { maxPerAddress: config.signUpMaxPerAddress, windowSeconds: config.signUpWindowSeconds }),
     });
     const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
     await authenticator.start();
@@ -242,7 +244,6 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       tokens: accountTokens,
       authenticator,
       updater,
-      requireVerifiedLogin: config.requireVerifiedLogin,
       // The log-in limits double as the limits of the other guessable or mail-sending account actions.
       throttle: new RequestThrottle(store, {
         maxPerAddress: config.loginMaxFailuresPerAddress,
@@ -294,7 +295,7 @@ function createMarketplace(database: DatabaseHandle, usersRepository: UsersRepos
       users: usersRepository,
     }),
     profiles,
-    feed: new FeedService(new FeedRepository(database.db)),
+    feed: new FeedService(new FeedRepository(database.db), usersRepository),
   };
 }
 

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StoreUnavailableError } from '../infra/store/key-value-store.js';
+import { methodsAtPath } from './allowed-methods.js';
 
 /** One entry of a FastAPI-style 422 body: where the problem is, what it is for a person, and its kind. */
 export interface ValidationIssue {
@@ -119,7 +120,12 @@ function isDatabaseUnavailable(error: any): boolean {
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setNotFoundHandler((_request, reply) => {
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = methodsAtPath(app, request.url);
+    if (allowed.length > 0) {
+      void reply.code(405).header('Allow', allowed.join(', ')).send({ detail: 'Method Not Allowed' });
+      return;
+    }
     void reply.code(404).send({ detail: 'Not Found' });
   });
 
