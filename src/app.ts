@@ -28,6 +28,7 @@ import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js'
 import { AccountTokens } from './modules/accounts/account-tokens.js';
 import { registerAccountEmails } from './modules/accounts/account-emails.js';
 import { AccountUpdater } from './modules/accounts/account-updater.js';
+import { EmailChanges } from './modules/accounts/email-change.js';
 import { accountsRoutes } from './modules/accounts/accounts.routes.js';
 import { AccountsService } from './modules/accounts/accounts.service.js';
 import { RequestThrottle } from './modules/accounts/request-throttle.js';
@@ -226,7 +227,12 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
         maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
         windowSeconds: config.loginFailureWindowSeconds,
       }),
-      signUpThrottle: new RequestThrottle(store, { maxPerAddress: config.signUpMaxPerAddress, windowSeconds: config.signUpWindowSeconds }),
+      signUpThrottle: new RequestThrottle(store, {
+        maxPerAddress: config.signUpMaxPerAddress,
+        windowSeconds: config.signUpWindowSeconds,
+        // Like the global rate limit, a flood guard: sign-ups need only the database, so they go on without Redis.
+        onStoreUnavailable: (error) => log.warn({ err: error }, 'sign-up throttle unavailable; sign-ups pass unthrottled until the store is back'),
+      }),
     });
     const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
     await authenticator.start();
@@ -236,6 +242,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       algorithm: config.jwtAlgorithm,
       verifyLifetimeSeconds: config.verifyTokenExpireSeconds,
       resetLifetimeSeconds: config.resetTokenExpireSeconds,
+      emailChangeLifetimeSeconds: config.emailChangeTokenExpireSeconds,
     });
     const updater = new AccountUpdater({ users, repository: usersRepository, hasher, tokens: accountTokens, authenticator });
     const accounts = new AccountsService({
@@ -244,6 +251,19 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       tokens: accountTokens,
       authenticator,
       updater,
+      emailChanges: new EmailChanges({
+        users,
+        repository: usersRepository,
+        tokens: accountTokens,
+        authenticator,
+        store,
+        throttle: new RequestThrottle(store, {
+          maxPerAccount: config.emailChangeMaxPerAccount,
+          maxPerEmail: config.emailChangeMaxPerEmail,
+          windowSeconds: config.emailChangeWindowSeconds,
+        }),
+        lifetimeSeconds: config.emailChangeTokenExpireSeconds,
+      }),
       // The log-in limits double as the limits of the other guessable or mail-sending account actions.
       throttle: new RequestThrottle(store, {
         maxPerAddress: config.loginMaxFailuresPerAddress,
@@ -255,6 +275,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     registerAccountEmails(accountEvents, jobs, {
       verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,
       resetTokenExpireSeconds: config.resetTokenExpireSeconds,
+      emailChangeTokenExpireSeconds: config.emailChangeTokenExpireSeconds,
     });
     const emailVerification = new EmailVerificationService({
       store,
@@ -308,3 +329,4 @@ export async function closeContext(context: AppContext): Promise<void> {
   await context.store.close();
   await context.database.close();
 }
+
