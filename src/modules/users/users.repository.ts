@@ -120,6 +120,12 @@ export class UsersRepository {
   }
 }
 
+/** The public part of a user, as another user sees it; the email only for the user themself and superusers. */
+export function toUserSummary(user: User, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
+  const mayReadEmail = viewer.id === user.id || viewer.isSuperuser;
+  return { id: user.id, name: user.username, ...(mayReadEmail && user.email !== null ? { email: user.email } : {}) };
+}
+
 export function toPublicUser(user: User) {
   return {
     id: user.id,
