@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { StoreUnavailableError } from '../infra/store/key-value-store.js';
 
 /** One entry of a FastAPI-style 422 body: where the problem is, what it is for a person, and its kind. */
@@ -99,21 +100,6 @@ export function toValidationIssues(errors: AjvIssue[], part: string | undefined)
           return { loc, msg: e.message ?? 'Invalid value', type: 'value_error' };
       }
     });
-}
-
-/** Errors from the database driver that mean "the database is not there", as opposed to a bad query. */
-function isDatabaseUnavailable(error: any): boolean {
-  const code: unknown = error?.code;
-  return (
-    code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    code === 'ETIMEDOUT' ||
-    code === 'EPIPE' ||
-    code === '57P01' || // admin_shutdown
-    code === '57P03' || // cannot_connect_now
-    code === '53300' || // too_many_connections
-    /timeout exceeded when trying to connect|Connection terminated/i.test(String(error?.message ?? ''))
-  );
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
