@@ -25,9 +25,14 @@ describe('configuration', () => {
     assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db', MIGRATE_ON_START: 'true' }).migrateOnStart, true);
   });
 
+  test('MySQL and MariaDB URLs are accepted and, like PostgreSQL, do not migrate on start unless asked', () => {
+    assert.equal(loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/spruce' }).migrateOnStart, false);
+    assert.equal(loadConfig({ DATABASE_URL: 'mariadb://root@127.0.0.1:3306/spruce' }).databaseUrl, 'mariadb://root@127.0.0.1:3306/spruce');
+  });
+
   test('each bad value gets its own clear message', () => {
     assert.throws(
-      () => loadConfig({ PORT: 'eighty', JWT_ALGORITHM: 'none', DATABASE_URL: 'mysql://x', REQUIRE_VERIFIED_LOGIN: 'maybe', SECRET_KEY: 'short' }),
+      () => loadConfig({ PORT: 'eighty', JWT_ALGORITHM: 'none', DATABASE_URL: 'oracle://x', REQUIRE_VERIFIED_LOGIN: 'maybe', SECRET_KEY: 'short' }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         const text = error.problems.join('\n');

@@ -13,13 +13,13 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   dataDir: string;
 
-  /** postgres://… for PostgreSQL; otherwise a SQLite file path (default `<dataDir>/spruce.db`). */
+  /** postgres://… for PostgreSQL, mysql://… (or mariadb://…) for MySQL/MariaDB; otherwise SQLite at `sqlitePath`. */
   databaseUrl: string | null;
   sqlitePath: string;
   databasePoolSize: number;
   /** Use named prepared statements on PostgreSQL (turn off behind a transaction-pooling PgBouncer). */
   databasePreparedStatements: boolean;
-  /** Run pending migrations when the API starts; default on for SQLite, off for PostgreSQL. */
+  /** Run pending migrations when the API starts; default on for SQLite, off for PostgreSQL and MySQL. */
   migrateOnStart: boolean;
 
   /** HMAC secret for tokens. In development a random one is generated and kept under dataDir. */
@@ -154,7 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = read.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const dataDir = path.resolve(read.string('DATA_DIR', './data'));
 
-  const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:', 'mysql:', 'mariadb:']);
   const secretKey = read.optionalString('SECRET_KEY');
   if (secretKey !== null && secretKey.length < 32) {
     read.problems.push('SECRET_KEY must be at least 32 characters (try: openssl rand -hex 32)');
