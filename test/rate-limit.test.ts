@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { startApiProcess, waitFor } from './helpers/processes.js';
 import { createTestApp, dialects, type TestApp } from './helpers/test-app.js';
 import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './infra/support/redis.js';
+import { suiteUnless } from './helpers/suite.js';
 
 const limits = { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_SECONDS: '60' };
 
@@ -170,7 +171,7 @@ for (const dialect of dialects) {
 }
 
 const redisUrl = process.env.TEST_REDIS_URL;
-describe('global rate limit shared through Redis', { skip: redisUrl === undefined && 'set TEST_REDIS_URL to run' }, () => {
+suiteUnless('global rate limit shared through Redis', redisUrl === undefined ? 'set TEST_REDIS_URL to run' : false, {}, () => {
   const prefix = `spruce-test-${randomBytes(6).toString('hex')}:`;
   let admin: Redis;
   before(() => {
