@@ -27,7 +27,7 @@ import type { JobQueue } from './infra/queue/jobs.js';
 import { createJobRunner } from './infra/queue/run-job.js';
 import { createStore } from './infra/store/create-store.js';
 import { Metrics } from './infra/metrics.js';
-import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
+import { StoreUnavailableError, type Broadcast, type KeyValueStore } from './infra/store/key-value-store.js';
 import { AccountTokens } from './modules/accounts/account-tokens.js';
 import { registerAccountEmails } from './modules/accounts/account-emails.js';
 import { AccountUpdater } from './modules/accounts/account-updater.js';
@@ -229,12 +229,10 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
         maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
         windowSeconds: config.loginFailureWindowSeconds,
       }),
-      signUpThrottle: new RequestThrottle(store, {
-        maxPerAddress: config.signUpMaxPerAddress,
-        windowSeconds: config.signUpWindowSeconds,
-        // Like the global rate limit, a flood guard: sign-ups need only the database, so they go on without Redis.
-        onStoreUnavailable: (error) => log.warn({ err: error }, 'sign-up throttle unavailable; sign-ups pass unthrottled until the store is back'),
-      }),
+      signUpThrottle: signUpThrottleFailingOpen(
+        new RequestThrottle(store, { maxPerAddress: config.signUpMaxPerAddress, windowSeconds: config.signUpWindowSeconds }),
+        log,
+      ),
     });
     const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
     await authenticator.start();
@@ -332,3 +330,20 @@ export async function closeContext(context: AppContext): Promise<void> {
   await context.database.close();
 }
 
+/**
+ * The sign-up throttle guards against floods of password hashes, not against guessing, so with the shared store
+ * down it lets sign-ups through (logged) rather than closing registration: the service keeps working without Redis,
+ * as the log-in throttle, which guards passwords, does not.
+ */
+function signUpThrottleFailingOpen(throttle: RequestThrottle, log: FastifyBaseLogger): Pick<RequestThrottle, 'hit'> {
+  return {
+    hit: async (action, who) => {
+      try {
+        await throttle.hit(action, who);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        log.warn({ action }, 'sign-up throttle unavailable: the shared store does not answer; sign-up allowed');
+      }
+    },
+  };
+}

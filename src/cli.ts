@@ -1,4 +1,4 @@
-import { CommandError, createSuperuserUsage } from './cli/command-error.js';
+import { CommandError, createSuperuserUsage, importUsage } from './cli/command-error.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { loadEnvFile } from './config/load-env-file.js';
 import { databaseUnreachable, isConnectionFailure, StartupError } from './config/startup-errors.js';
@@ -12,8 +12,11 @@ const usage = `Usage: npm run cli -- <command>
 Commands:
   migrate            Run every pending database migration (safe to run from several processes at once)
   create-superuser   Create an active, verified superuser account
+  import             Bring in accounts (and todos) from the tutorial apps' databases
 
-${createSuperuserUsage}`;
+${createSuperuserUsage}
+
+${importUsage}`;
 
 const migrateUsage = `Usage: npm run migrate   (or: npm run cli -- migrate)
 
@@ -41,6 +44,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   migrate,
   // Loaded only when used: it brings in the whole app, which `migrate` does not need.
   'create-superuser': async (args) => (await import('./cli/create-superuser.js')).createSuperuser(loadConfig(), args),
+  import: async (args) => {
+    const summary = await (await import('./cli/import.js')).runImport(loadConfig(), args);
+    if (summary.failed !== null) process.exitCode = 1;
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);
