@@ -264,3 +264,25 @@ describe('import fastapi-users (seed 002, PostgreSQL)', { skip: process.env.TEST
     });
   }
 });
+
+describe('import command input', () => {
+  test('a missing source, an unknown app, a source of the wrong kind and a bad batch size are refused before anything runs', async () => {
+    const t = await createTestApp('sqlite');
+    try {
+      const cases: [string[], RegExp][] = [
+        [['todo-app'], /Usage: npm run cli -- import/],
+        [['wordpress', '--from', 'mysql://h/db'], /Usage: npm run cli -- import/],
+        [['todo-app', '--from', 'postgres://h/db'], /todo-app imports from mysql:\/\/… or mariadb:\/\/…/],
+        [['fastapi-users', '--from', 'mysql://h/db'], /fastapi-users imports from postgres:\/\/…/],
+        [['todo-app', '--from', 'not a url'], /--from is not a URL/],
+        [['todo-app', '--from', 'mysql://h/db', '--batch-size', '0'], /--batch-size must be a whole number/],
+        [['todo-app', '--from', 'mysql://h/db', '--force'], /Unknown option '--force'/],
+      ];
+      for (const [args, message] of cases) {
+        await assert.rejects(runImport(t.config, args, quiet), (error: Error) => error.name === 'CommandError' && message.test(error.message));
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
