@@ -9,7 +9,8 @@ import { resolveSecret } from './config/secret.js';
 import { migrateToLatest } from './db/migrator.js';
 import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerCors } from './http/cors.js';
-import { registerErrorHandling } from './http/errors.js';
+import { clientErrorResponse, frameworkErrorResponse, registerErrorHandling } from './http/errors.js';
+import { registerJsonBody } from './http/json-body.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
@@ -23,10 +24,11 @@ import type { JobQueue } from './infra/queue/jobs.js';
 import { createJobRunner } from './infra/queue/run-job.js';
 import { createStore } from './infra/store/create-store.js';
 import { Metrics } from './infra/metrics.js';
-import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
+import { StoreUnavailableError, type Broadcast, type KeyValueStore } from './infra/store/key-value-store.js';
 import { AccountTokens } from './modules/accounts/account-tokens.js';
 import { registerAccountEmails } from './modules/accounts/account-emails.js';
 import { AccountUpdater } from './modules/accounts/account-updater.js';
+import { EmailChanges } from './modules/accounts/email-change.js';
 import { accountsRoutes } from './modules/accounts/accounts.routes.js';
 import { AccountsService } from './modules/accounts/accounts.service.js';
 import { RequestThrottle } from './modules/accounts/request-throttle.js';
@@ -110,10 +112,15 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     // Answer requests still queued while closing with 503 so a load balancer retries them elsewhere.
     return503OnClosing: true,
+    // Errors raised before routing (bad URL encoding, over-long path parameters, unparseable HTTP) answer in
+    // the API's `{"detail"}` shape, not Fastify's, and never quote the request back.
+    frameworkErrors: frameworkErrorResponse,
+    clientErrorHandler: clientErrorResponse,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerValidation(app);
   registerErrorHandling(app);
+  registerJsonBody(app);
   await app.register(formbody);
 
   const context = await createContext(config, app.log);
@@ -214,11 +221,16 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       hasher,
       passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
       accessTokens,
+      requireVerifiedLogin: config.requireVerifiedLogin,
       loginThrottle: new LoginThrottle(store, {
         maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
         maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
         windowSeconds: config.loginFailureWindowSeconds,
       }),
+      signUpThrottle: signUpThrottleFailingOpen(
+        new RequestThrottle(store, { maxPerAddress: config.signUpMaxPerAddress, windowSeconds: config.signUpWindowSeconds }),
+        log,
+      ),
     });
     const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
     await authenticator.start();
@@ -228,6 +240,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       algorithm: config.jwtAlgorithm,
       verifyLifetimeSeconds: config.verifyTokenExpireSeconds,
       resetLifetimeSeconds: config.resetTokenExpireSeconds,
+      emailChangeLifetimeSeconds: config.emailChangeTokenExpireSeconds,
     });
     const updater = new AccountUpdater({ users, repository: usersRepository, hasher, tokens: accountTokens, authenticator });
     const accounts = new AccountsService({
@@ -236,7 +249,19 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       tokens: accountTokens,
       authenticator,
       updater,
-      requireVerifiedLogin: config.requireVerifiedLogin,
+      emailChanges: new EmailChanges({
+        users,
+        repository: usersRepository,
+        tokens: accountTokens,
+        authenticator,
+        store,
+        throttle: new RequestThrottle(store, {
+          maxPerAccount: config.emailChangeMaxPerAccount,
+          maxPerEmail: config.emailChangeMaxPerEmail,
+          windowSeconds: config.emailChangeWindowSeconds,
+        }),
+        lifetimeSeconds: config.emailChangeTokenExpireSeconds,
+      }),
       // The log-in limits double as the limits of the other guessable or mail-sending account actions.
       throttle: new RequestThrottle(store, {
         maxPerAddress: config.loginMaxFailuresPerAddress,
@@ -248,6 +273,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     registerAccountEmails(accountEvents, jobs, {
       verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,
       resetTokenExpireSeconds: config.resetTokenExpireSeconds,
+      emailChangeTokenExpireSeconds: config.emailChangeTokenExpireSeconds,
     });
     const emailVerification = new EmailVerificationService({
       store,
@@ -288,7 +314,7 @@ function createMarketplace(database: DatabaseHandle, usersRepository: UsersRepos
       users: usersRepository,
     }),
     profiles,
-    feed: new FeedService(new FeedRepository(database.db)),
+    feed: new FeedService(new FeedRepository(database.db), usersRepository),
   };
 }
 
@@ -300,4 +326,22 @@ export async function closeContext(context: AppContext): Promise<void> {
   await context.broadcast.close();
   await context.store.close();
   await context.database.close();
+}
+
+/**
+ * The sign-up throttle guards against floods of password hashes, not against guessing, so with the shared store
+ * down it lets sign-ups through (logged) rather than closing registration: the service keeps working without Redis,
+ * as the log-in throttle, which guards passwords, does not.
+ */
+function signUpThrottleFailingOpen(throttle: RequestThrottle, log: FastifyBaseLogger): Pick<RequestThrottle, 'hit'> {
+  return {
+    hit: async (action, who) => {
+      try {
+        await throttle.hit(action, who);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        log.warn({ action }, 'sign-up throttle unavailable: the shared store does not answer; sign-up allowed');
+      }
+    },
+  };
 }

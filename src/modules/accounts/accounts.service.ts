@@ -5,6 +5,7 @@ import type { User, UsersRepository } from '../users/users.repository.js';
 import type { Registration, UsersService } from '../users/users.service.js';
 import type { AccountTokens } from './account-tokens.js';
 import type { AccountUpdater } from './account-updater.js';
+import type { EmailChanges } from './email-change.js';
 import { AccountErrorCode } from './error-codes.js';
 import type { RequestThrottle } from './request-throttle.js';
 
@@ -15,8 +16,7 @@ export interface AccountsServiceDeps {
   authenticator: Authenticator;
   throttle: RequestThrottle;
   updater: AccountUpdater;
-  /** Refuse log-in until the email is verified (REQUIRE_VERIFIED_LOGIN). */
-  requireVerifiedLogin: boolean;
+  emailChanges: EmailChanges;
 }
 
 export interface OwnChanges {
@@ -37,7 +37,8 @@ export class AccountsService {
   constructor(private readonly deps: AccountsServiceDeps) {}
 
   /** Registers the account and mails the first verification token (the 'verification-requested' event). */
-  async register(registration: Registration): Promise<User> {
+  async register(registration: Registration, address: string): Promise<User> {
+    await this.deps.users.assertSignUpAllowed(address);
     const user = await this.deps.users.register(registration);
     await this.requestVerificationOf(user);
     return user;
@@ -45,13 +46,9 @@ export class AccountsService {
 
   /** The OAuth2 password flow: the username may be the email or the name. */
   async logIn(attempt: { identifier: string; password: string; address: string }): Promise<string> {
-    const user = await this.deps.users.checkCredentials({ ...attempt, allowEmail: true });
-    if (user === null || !user.isActive) throw badRequest(AccountErrorCode.LOGIN_BAD_CREDENTIALS);
-    // Only after the password proved right, so this answer cannot be used to learn which accounts exist.
-    if (this.deps.requireVerifiedLogin && !user.isVerified) throw badRequest(AccountErrorCode.LOGIN_USER_NOT_VERIFIED);
-    const token = this.deps.users.issueAccessToken(user);
-    await this.deps.users.emit({ type: 'logged-in', user });
-    return token;
+    const outcome = await this.deps.users.logIn({ ...attempt, allowEmail: true });
+    if (outcome.ok) return outcome.token;
+    throw badRequest(outcome.reason === 'not-verified' ? AccountErrorCode.LOGIN_USER_NOT_VERIFIED : AccountErrorCode.LOGIN_BAD_CREDENTIALS);
   }
 
   /** This token is refused by every process from now until it expires. */
@@ -113,6 +110,7 @@ export class AccountsService {
     // Compare-and-set on the old hash: of two requests racing with one token, only one changes the password.
     const updated = await this.deps.updater.setPassword(user, password, { ifHashedPassword: user.hashedPassword });
     if (updated === null) throw badRequest(AccountErrorCode.RESET_PASSWORD_BAD_TOKEN);
+    await this.deps.users.clearLoginThrottle(user.id);
     await this.deps.users.emit({ type: 'password-reset', user: updated });
     return updated;
   }
@@ -121,14 +119,30 @@ export class AccountsService {
     return (await this.deps.repository.findById(userId)) ?? Promise.reject(new HttpError(401, 'Not Authorized'));
   }
 
-  /** Name and email change freely; the password needs the current one, checked like a log-in (and throttled). */
+  /**
+   * Name changes freely. The password and the email need the current password, checked like a log-in (and
+   * throttled). A new email is only asked for here: it replaces the old one once confirmed from its mailbox
+   * (confirmEmailChange), so the response still shows the account's current email.
+   */
   async updateOwn(userId: string, changes: OwnChanges, address: string): Promise<User> {
     const user = await this.me(userId);
-    if (changes.password !== undefined) {
+    const email = changes.email?.toLowerCase();
+    const newEmail = email !== undefined && email !== user.email ? email : undefined;
+    if (changes.password !== undefined || newEmail !== undefined) {
       await this.assertCurrentPassword(user, changes.currentPassword, address, AccountErrorCode.UPDATE_USER_INVALID_CURRENT_PASSWORD);
     }
-    const { currentPassword: _currentPassword, ...accountChanges } = changes;
-    return this.deps.updater.update(user, accountChanges);
+    // Refused before anything is written, so a refused email never leaves half of a request applied.
+    if (newEmail !== undefined) await this.deps.emailChanges.assertCanRequest(user, newEmail);
+    const updated = await this.deps.updater.update(user, { name: changes.name, password: changes.password });
+    // After a password change, so the confirmation is bound to the new password.
+    if (newEmail !== undefined) await this.deps.emailChanges.request(updated, newEmail);
+    return updated;
+  }
+
+  /** The new address confirmed from its mailbox: it replaces the old one, and every older token stops working. */
+  async confirmEmailChange(token: string, address: string): Promise<User> {
+    await this.deps.throttle.hit('confirm-email', { address });
+    return this.deps.emailChanges.confirm(token);
   }
 
   async deleteOwn(userId: string, currentPassword: string, address: string): Promise<void> {
@@ -141,7 +155,7 @@ export class AccountsService {
     if (currentPassword === undefined) {
       throw new HttpError(422, [{ loc: ['body', 'current_password'], msg: 'Field required', type: 'missing' }]);
     }
-    const checked = await this.deps.users.checkCredentials({ identifier: user.username, password: currentPassword, address, allowEmail: false });
+    const checked = await this.deps.users.checkPassword(user, { identifier: user.username, password: currentPassword, address });
     if (checked === null || checked.id !== user.id) throw badRequest(code);
   }
 

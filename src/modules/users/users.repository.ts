@@ -52,6 +52,13 @@ export class UsersRepository {
     return row === undefined ? null : toUser(row);
   }
 
+  /** Several users in one query (a feed page's owners, for example); unknown ids are simply absent. */
+  async findByIds(ids: readonly string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+    return rows.map(toUser);
+  }
+
   /** Usernames are unique without regard to case (see the lower(username) index). */
   async findByUsername(username: string): Promise<User | null> {
     // MySQL indexes lower(username) as the generated column username_lower; MariaDB only uses it by that name.
@@ -110,6 +117,12 @@ export class UsersRepository {
     const result = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
+}
+
+/** The public part of a user, as another user sees it; the email only for the user themself and superusers. */
+export function toUserSummary(user: User, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
+  const mayReadEmail = viewer.id === user.id || viewer.isSuperuser;
+  return { id: user.id, name: user.username, ...(mayReadEmail && user.email !== null ? { email: user.email } : {}) };
 }
 
 export function toPublicUser(user: User) {
