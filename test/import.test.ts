@@ -63,6 +63,7 @@ describe('import todo-app (seed 000, MySQL)', { skip: process.env.TEST_MYSQL_URL
         ['FastAPI Section 1', false, sourceIds.alice!],
         ['orphan of a bad name', false, sourceIds.ab!],
         ['nobody owns this', false, null],
+        ['a NUL\u0000inside', false, sourceIds.alice!],
       ];
       for (const [content, isDone, userId] of todos) await connection.query('INSERT INTO todo (content, is_done, user_id) VALUES (?, ?, ?)', [content, isDone, userId]);
     } finally {
@@ -98,11 +99,12 @@ describe('import todo-app (seed 000, MySQL)', { skip: process.env.TEST_MYSQL_URL
         const reasons = Object.fromEntries(summary.skipped.map((s) => [`${s.kind} ${s.sourceId}`, s.reason]));
         assert.match(reasons[`user ${sourceIds.ab}`]!, /username "ab" breaks Spruce's rules/);
         assert.match(reasons[`user ${sourceIds.admin}`]!, /not a bcrypt hash \(it looks like plain text\)/);
-        assert.equal(Object.keys(reasons).length, 4);
-        assert.match(printed, /users: imported 2, already imported 0, skipped 2/);
+        assert.equal(Object.keys(reasons).length, 5);
+        assert.match(printed, /users: imported 2, already imported 0, skipped 2\n  todos: imported 3, already imported 0, skipped 3/);
         assert.match(printed, /username "ab" breaks Spruce's rules/);
         assert.match(printed, /its owner \(user \d+\) was not imported/);
         assert.match(printed, /has no owner/);
+        assert.match(printed, /contains a NUL character, which Spruce refuses/);
         assert.match(printed, /Failed: none/);
         assert.doesNotMatch(printed, /\$2b\$/, 'hashes never reach the output');
         const afterImport = await rowCounts(t);

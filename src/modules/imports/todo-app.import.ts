@@ -93,7 +93,7 @@ async function importTodos(run: ImportRun, todos: SourceTodo[]): Promise<void> {
     } else if (todo.content.length === 0 || [...todo.content].length > maxContentLength) {
       run.skip('todo', sourceId, `content must be 1 to ${maxContentLength} characters`);
     } else if (todo.content.includes('\u0000')) {
-      run.skip('todo', sourceId, 'content contains a NUL character, which PostgreSQL cannot store');
+      run.skip('todo', sourceId, 'content contains a NUL character, which Spruce refuses');
     } else {
       const values = { ownerId, content: todo.content, isDone: todo.is_done === true || todo.is_done === 1 };
       writes.push({ sourceId, write: (trx, repository) => repository.insertTodo(trx, values) });
