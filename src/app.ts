@@ -125,7 +125,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   // Cross-cutting HTTP concerns, registered before any route so their hooks run first on every request.
   registerRequestIdHeader(app);
   registerConnectionDraining(app);
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   await registerCors(app, config.corsOrigins);
   await registerRateLimit(app, config);
   registerMetrics(app, { metrics: context.metrics, enabled: config.metricsEnabled, token: config.metricsToken });

@@ -20,8 +20,9 @@ export interface MetricsOptions {
  * the OpenAPI document: it is for the scraper, not for API clients.
  */
 export function registerMetrics(app: FastifyInstance, { metrics, enabled, token }: MetricsOptions): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(request.method, request.routeOptions.url ?? unmatchedRoute, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   if (!enabled) return;
