@@ -175,14 +175,14 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 /** Also used by the command line, which needs the same services without HTTP. */
 export async function createContext(config: Config, log: FastifyBaseLogger): Promise<AppContext> {
   const secret = resolveSecret(config);
-  const database = createDatabase(config);
+  const database = await createDatabase(config);
   try {
     if (config.migrateOnStart) await migrateToLatest(database.db);
-    const { store, broadcast } = createStore(config, log);
-    const mailer = createMailer(config, log);
+    const { store, broadcast } = await createStore(config, log);
+    const mailer = await createMailer(config, log);
     const runJob = createJobRunner(mailer);
     const metrics = new Metrics(database);
-    const jobs = createJobQueue(
+    const jobs = await createJobQueue(
       config,
       async (job) => {
         try {

@@ -16,7 +16,7 @@ ${createSuperuserUsage}`;
 
 async function migrate(): Promise<void> {
   const config = loadConfig();
-  const database = createDatabase(config);
+  const database = await createDatabase(config);
   try {
     const result = await migrateToLatest(database.db);
     const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
