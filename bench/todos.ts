@@ -29,8 +29,8 @@ async function compare(label: string, env: Record<string, string>, bareDatabase:
       console.log(`${label} (load average ${loadAverage()})`);
       const [s, b] = await alternate(
         [
-          { name: 'spruce', options: spruceTarget },
-          { name: 'bare', options: bareTarget },
+          { name: 'spruce', options: spruceTarget, pid: spruce.pid },
+          { name: 'bare', options: bareTarget, pid: bare.pid },
         ],
         rounds,
       );

@@ -4,7 +4,9 @@
  * otherwise. Benchmarks print numbers and assert nothing.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import autocannon from 'autocannon';
 
 export interface LoadOptions {
@@ -53,8 +55,6 @@ function wrkScript(options: LoadOptions): string {
 }
 
 async function runWrk(options: LoadOptions): Promise<LoadResult> {
-  const fs = await import('node:fs');
-  const path = await import('node:path');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spruce-wrk-'));
   const script = path.join(dir, 'report.lua');
   fs.writeFileSync(script, wrkScript(options));
@@ -102,6 +102,8 @@ export function load(options: LoadOptions): Promise<LoadResult> {
 export interface Contender {
   name: string;
   options: LoadOptions;
+  /** The server's process id: its CPU time per request is measured too (Linux). */
+  pid?: number;
 }
 
 export interface Comparison {
@@ -109,7 +111,26 @@ export interface Comparison {
   rounds: LoadResult[];
   medianRequestsPerSecond: number;
   medianP99Ms: number;
+  /** Median server CPU time (user + system) per request, when the pid was given. */
+  medianCpuMicrosPerRequest: number | null;
 }
+
+/** User + system CPU time of a process so far, in microseconds, from /proc/<pid>/stat (clock ticks of 10 ms). */
+export function cpuMicros(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1e6) / clockTicksPerSecond;
+}
+
+const clockTicksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -123,21 +144,27 @@ const median = (values: number[]) => {
  */
 export async function alternate(contenders: Contender[], rounds: number): Promise<Comparison[]> {
   const results = new Map<string, LoadResult[]>(contenders.map((c) => [c.name, []]));
+  const cpuPerRequest = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? contenders : [...contenders].reverse();
     for (const contender of order) {
+      const cpuBefore = contender.pid === undefined ? 0 : cpuMicros(contender.pid);
       const result = await load(contender.options);
+      const cpu = contender.pid === undefined ? null : (cpuMicros(contender.pid) - cpuBefore) / result.requests;
       results.get(contender.name)!.push(result);
-      console.log(`  round ${round + 1} ${contender.name.padEnd(28)} ${formatResult(result)}`);
+      if (cpu !== null) cpuPerRequest.get(contender.name)!.push(cpu);
+      console.log(`  round ${round + 1} ${contender.name.padEnd(28)} ${formatResult(result)}${cpu === null ? '' : `  cpu ${cpu.toFixed(0)} µs/req`}`);
     }
   }
   return contenders.map((c) => {
     const list = results.get(c.name)!;
+    const cpu = cpuPerRequest.get(c.name)!;
     return {
       name: c.name,
       rounds: list,
       medianRequestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
       medianP99Ms: median(list.map((r) => r.p99Ms)),
+      medianCpuMicrosPerRequest: cpu.length === 0 ? null : median(cpu),
     };
   });
 }
@@ -150,10 +177,16 @@ export function formatResult(r: LoadResult): string {
 export function formatRatio(label: string, spruce: Comparison, baseline: Comparison): string {
   const ratio = spruce.medianRequestsPerSecond / baseline.medianRequestsPerSecond;
   const p99Ratio = spruce.medianP99Ms / baseline.medianP99Ms;
+  // CPU per request does not depend on how much of the machine the neighbours took; throughput does.
+  const cpu =
+    spruce.medianCpuMicrosPerRequest === null || baseline.medianCpuMicrosPerRequest === null
+      ? ''
+      : `; server CPU ${spruce.medianCpuMicrosPerRequest.toFixed(0)} vs ${baseline.medianCpuMicrosPerRequest.toFixed(0)} µs/request, ` +
+        `ratio ${(baseline.medianCpuMicrosPerRequest / spruce.medianCpuMicrosPerRequest).toFixed(2)}`;
   return (
     `${label}: Spruce ${Math.round(spruce.medianRequestsPerSecond)} req/s (p99 ${spruce.medianP99Ms.toFixed(1)} ms), ` +
     `baseline ${Math.round(baseline.medianRequestsPerSecond)} req/s (p99 ${baseline.medianP99Ms.toFixed(1)} ms): ` +
-    `ratio ${ratio.toFixed(2)}, p99 ratio ${p99Ratio.toFixed(2)}`
+    `ratio ${ratio.toFixed(2)}, p99 ratio ${p99Ratio.toFixed(2)}${cpu}`
   );
 }
 

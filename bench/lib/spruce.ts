@@ -60,7 +60,15 @@ function asServer(process: ApiProcess): Server {
  */
 export async function startSpruce(env: Record<string, string>, logDirectory: string, nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort();
-  const fullEnv = { RATE_LIMIT_MAX: '10000000', LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000', ...env, PORT: String(port), HOST: '127.0.0.1' };
+  const fullEnv = {
+    RATE_LIMIT_MAX: '10000000',
+    LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
+    // LOG_LEVEL=warn npm run bench shows what request logging costs.
+    ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  };
   const logFile = path.join(logDirectory, `spruce-${randomBytes(3).toString('hex')}.log`);
   const args = entry === 'dist' ? [...nodeArgs, 'dist/server.js'] : [...nodeArgs, '--import', 'tsx', 'src/server.ts'];
   const spawned = spawnCommand(process.execPath, args, fullEnv, { logFile });

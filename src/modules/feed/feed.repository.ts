@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { preparedQuery } from '../../db/prepared-query.js';
 import { toDate, type Database } from '../../db/schema.js';
 import { toCleaning, type Cleaning } from '../cleanings/cleanings.repository.js';
 
@@ -23,8 +24,20 @@ export interface FeedEvent {
  * first from its own index, starting after the cursor and stopping after `limit` rows, so a page costs about
  * 2 x limit index entries however deep it is.
  */
+type FeedRow = Awaited<ReturnType<ReturnType<FeedRepository['pageQuery']>['execute']>>[number];
+
 export class FeedRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  // Both shapes of a page, compiled once (see preparedQuery): from the top, and after a cursor.
+  private readonly firstPage: (limit: number) => Promise<FeedRow[]>;
+  private readonly pageAfter: (timestamp: string, id: number, limit: number) => Promise<FeedRow[]>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.firstPage = preparedQuery(db, 1, (limit: number) => this.pageQuery(null, limit));
+    // The timestamp is bound as ISO text: how SQLite stores it, and a literal PostgreSQL reads as timestamptz.
+    this.pageAfter = preparedQuery(db, 3, (timestamp: string, id: number, limit: number) =>
+      this.pageQuery({ timestamp: timestamp as unknown as Date, id }, limit),
+    );
+  }
 
   /** The query of one page, also used by bench/feed.ts to show its plan. */
   pageQuery(after: FeedPosition | null, limit: number) {
@@ -63,7 +76,7 @@ export class FeedRepository {
   }
 
   async page(after: FeedPosition | null, limit: number): Promise<FeedEvent[]> {
-    const rows = await this.pageQuery(after, limit).execute();
+    const rows = after === null ? await this.firstPage(limit) : await this.pageAfter(after.timestamp.toISOString(), after.id, limit);
     return rows.map((row) => ({
       cleaning: toCleaning(row),
       eventType: row.event_type,
