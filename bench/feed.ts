@@ -110,11 +110,11 @@ async function compare(dialect: string, env: Record<string, string>, bareDatabas
       },
     ];
     for (const page of pages) {
-      const bare = await startBare(bareDatabase, page.query.sql, [...page.query.parameters], 'items');
+      const bare = await startBare(bareDatabase, page.query.sql, [...page.query.parameters], null);
       try {
         const check = await fetch(`${spruce.url}${page.path}`, { headers });
-        const body = (await check.json()) as { items?: unknown[] };
-        if (check.status !== 200 || body.items?.length !== pageSize) throw new Error(`${page.label}: ${check.status} ${JSON.stringify(body).slice(0, 200)}`);
+        const body = (await check.json()) as unknown[];
+        if (check.status !== 200 || body.length !== pageSize) throw new Error(`${page.label}: ${check.status} ${JSON.stringify(body).slice(0, 200)}`);
         const spruceTarget = { url: `${spruce.url}${page.path}`, connections, seconds, headers };
         const bareTarget = { url: `${bare.url}/`, connections, seconds };
         await load({ ...spruceTarget, seconds: 3 });

@@ -4,7 +4,7 @@
 //   PORT        port on 127.0.0.1
 //   BARE_DB     a postgres:// URL, or the path of a SQLite file
 //   BARE_SQL    the query; BARE_PARAMS its parameters as a JSON array
-//   BARE_WRAP   the key the rows are answered under ({"<key>": rows})
+//   BARE_WRAP   the key the rows are answered under ({"<key>": rows}); unset, the rows are the body
 //   BARE_POOL   PostgreSQL pool size (default 10)
 import http from 'node:http';
 
@@ -29,7 +29,7 @@ http
   .createServer((request, response) => {
     query().then(
       (rows) => {
-        const body = JSON.stringify({ [BARE_WRAP]: rows });
+        const body = JSON.stringify(BARE_WRAP === undefined ? rows : { [BARE_WRAP]: rows });
         response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
         response.end(body);
       },

@@ -75,15 +75,15 @@ export async function startSpruce(env: Record<string, string>, logDirectory: str
   return asServer(await waitUntilServing(spawned, `http://127.0.0.1:${port}`, '/health'));
 }
 
-/** bench/baselines/bare-server.mjs answering `sql` with `params` under `{ [wrap]: rows }`. */
-export async function startBare(database: string, sql: string, params: unknown[], wrap: string): Promise<Server> {
+/** bench/baselines/bare-server.mjs answering `sql` with `params` as `{ [wrap]: rows }`, or the rows themselves. */
+export async function startBare(database: string, sql: string, params: unknown[], wrap: string | null): Promise<Server> {
   const port = await freePort();
   const spawned = spawnCommand(process.execPath, ['bench/baselines/bare-server.mjs'], {
     PORT: String(port),
     BARE_DB: database,
     BARE_SQL: sql,
     BARE_PARAMS: JSON.stringify(params),
-    BARE_WRAP: wrap,
+    ...(wrap === null ? {} : { BARE_WRAP: wrap }),
   });
   return asServer(await waitUntilServing(spawned, `http://127.0.0.1:${port}`, '/'));
 }

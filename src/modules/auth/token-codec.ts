@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
+import { isUuid } from '../../db/schema.js';
 import { ExpiringCache } from './expiring-cache.js';
 
 export interface TokenClaims {
@@ -52,7 +53,12 @@ export class TokenCodec {
     return { token: this.sign({ ...extraClaims, sub: subject, jti, iat_ms: Date.now() }), jti };
   }
 
-  /** The claims of a valid token, or null for any token that is malformed, tampered, expired or of another kind. */
+  /**
+   * The claims of a valid token, or null for any token that is malformed, tampered, expired or of another kind.
+   * A correctly signed token can still carry claims we never issue (one signed with a leaked or shared key, or
+   * by an older version): the claims later code looks up by must have the types it expects, so a strange `sub`
+   * is refused here rather than reaching a uuid column as a database error.
+   */
   verify(token: string): TokenClaims | null {
     const cached = this.verified.get(token);
     if (cached !== undefined) return cached;
@@ -62,6 +68,8 @@ export class TokenCodec {
     } catch {
       return null;
     }
+    if (typeof claims.sub !== 'string' || !isUuid(claims.sub)) return null;
+    if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return null;
     this.verified.set(token, claims, claims.exp * 1000 - Date.now());
     return claims;
   }

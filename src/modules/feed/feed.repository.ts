@@ -17,6 +17,8 @@ export interface FeedEvent {
   eventTimestamp: Date;
 }
 
+type FeedRow = Awaited<ReturnType<ReturnType<FeedRepository['pageQuery']>['execute']>>[number];
+
 /**
  * The feed is two streams merged: every cleaning's creation (at created_at) and, for cleanings changed since,
  * its latest update (at updated_at, always later than created_at). A cleaning has at most one event per
@@ -24,8 +26,6 @@ export interface FeedEvent {
  * first from its own index, starting after the cursor and stopping after `limit` rows, so a page costs about
  * 2 x limit index entries however deep it is.
  */
-type FeedRow = Awaited<ReturnType<ReturnType<FeedRepository['pageQuery']>['execute']>>[number];
-
 export class FeedRepository {
   // Both shapes of a page, compiled once (see preparedQuery): from the top, and after a cursor.
   private readonly firstPage: (limit: number) => Promise<FeedRow[]>;
