@@ -10,6 +10,7 @@ import { entry, redisUrl, rounds, seconds, startBare, startSpruce, temporaryDire
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const dialects = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['sqlite', 'postgres'];
+const beforeRoot = process.env.BENCH_BEFORE;
 
 /** The SQL Kysely sends for TodosRepository.listForOwner. */
 const listSql = (placeholder: string) => `select "id", "content", "is_done" from "todos" where "user_id" = ${placeholder} order by "id" asc`;
@@ -27,14 +28,25 @@ async function compare(label: string, env: Record<string, string>, bareDatabase:
       await load({ ...spruceTarget, seconds: 3 });
       await load({ ...bareTarget, seconds: 3 });
       console.log(`${label} (load average ${loadAverage()})`);
-      const [s, b] = await alternate(
-        [
-          { name: 'spruce', options: spruceTarget, pid: spruce.pid },
-          { name: 'bare', options: bareTarget, pid: bare.pid },
-        ],
-        rounds,
-      );
-      return formatRatio(`${label}, ${connections} conns`, s!, b!);
+      // BENCH_BEFORE=<another checkout> measures that version too, in the same alternating rounds.
+      const before = beforeRoot === undefined ? null : await startSpruce({ DATA_DIR: dataDir, ...env }, dataDir, [], beforeRoot);
+      try {
+        const beforeTarget = before === null ? null : { ...spruceTarget, url: `${before.url}/todos` };
+        if (beforeTarget !== null) await load({ ...beforeTarget, seconds: 3 });
+        const [s, b, old] = await alternate(
+          [
+            { name: 'spruce', options: spruceTarget, pid: spruce.pid },
+            { name: 'bare', options: bareTarget, pid: bare.pid },
+            ...(before === null ? [] : [{ name: 'spruce before', options: beforeTarget!, pid: before.pid }]),
+          ],
+          rounds,
+        );
+        const lines = [formatRatio(`${label}, ${connections} conns`, s!, b!)];
+        if (old !== undefined) lines.push(formatRatio(`  before (${beforeRoot}), ${connections} conns`, old, b!));
+        return lines.join('\n');
+      } finally {
+        await before?.stop();
+      }
     } finally {
       await bare.stop();
     }

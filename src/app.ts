@@ -1,7 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
@@ -9,6 +8,7 @@ import { resolveSecret } from './config/secret.js';
 import { migrateToLatest } from './db/migrator.js';
 import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerCors } from './http/cors.js';
+import { registerDocsUi } from './http/docs-ui.js';
 import { clientErrorResponse, frameworkErrorResponse, registerErrorHandling } from './http/errors.js';
 import { registerJsonBody } from './http/json-body.js';
 import { registerMetrics } from './http/metrics.js';
@@ -153,7 +153,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true }, ...docsContentSecurityPolicy });
+  registerDocsUi(app, { prefix: '/docs', document: () => app.swagger(), uiOptions: { uiConfig: { persistAuthorization: true }, ...docsContentSecurityPolicy } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, {

@@ -58,7 +58,13 @@ function asServer(process: ApiProcess): Server {
  * `npm start > file` would) except those in `env`. The global rate limit stays on, raised, because every bench
  * client is the one address 127.0.0.1 and would otherwise measure the 429 path.
  */
-export async function startSpruce(env: Record<string, string>, logDirectory: string, nodeArgs: string[] = []): Promise<Server> {
+export async function startSpruce(
+  env: Record<string, string>,
+  logDirectory: string,
+  nodeArgs: string[] = [],
+  /** Another checkout of Spruce (with its own node_modules) to run instead of this one, for before/after runs. */
+  root = '.',
+): Promise<Server> {
   const port = await freePort();
   const fullEnv = {
     RATE_LIMIT_MAX: '10000000',
@@ -70,7 +76,7 @@ export async function startSpruce(env: Record<string, string>, logDirectory: str
     HOST: '127.0.0.1',
   };
   const logFile = path.join(logDirectory, `spruce-${randomBytes(3).toString('hex')}.log`);
-  const args = entry === 'dist' ? [...nodeArgs, 'dist/server.js'] : [...nodeArgs, '--import', 'tsx', 'src/server.ts'];
+  const args = entry === 'dist' ? [...nodeArgs, path.join(root, 'dist/server.js')] : [...nodeArgs, '--import', 'tsx', path.join(root, 'src/server.ts')];
   const spawned = spawnCommand(process.execPath, args, fullEnv, { logFile });
   return asServer(await waitUntilServing(spawned, `http://127.0.0.1:${port}`, '/health'));
 }
