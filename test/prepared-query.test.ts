@@ -49,6 +49,17 @@ for (const dialect of dialects) {
       assert.deepEqual(await doneContents(await userIdOf(alice)), [{ content: 'a2' }]);
     });
 
+    test('binds Dates and booleans given at call time the way each database stores them', async () => {
+      const createdBefore = preparedQuery(db(), 3, (ownerId: string, before: Date, isDone: boolean) =>
+        db().selectFrom('todos').select('content').where('user_id', '=', ownerId).where('created_at', '<', before).where('is_done', '=', isDone).orderBy('id'),
+      );
+      const aliceId = await userIdOf(alice);
+      const future = new Date(Date.now() + 60_000);
+      assert.deepEqual((await createdBefore(aliceId, future, false)).map((row) => row.content), ['a1', 'a3']);
+      assert.deepEqual((await createdBefore(aliceId, future, true)).map((row) => row.content), ['a2']);
+      assert.deepEqual(await createdBefore(aliceId, new Date('2000-01-01T00:00:00.000Z'), false), []);
+    });
+
     test('refuses a build that does not bind every argument, rather than silently ignoring it', () => {
       assert.throws(
         () => preparedQuery(db(), 2, (ownerId: string, _unused: number) => db().selectFrom('todos').select('id').where('user_id', '=', ownerId)),

@@ -1,7 +1,8 @@
-import type { CompiledQuery, Compilable, Kysely } from 'kysely';
+import { SqliteAdapter, type CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { toSqliteValue } from '../infra/sqlite-values-plugin.js';
 
-/** The values a prepared query takes: bound to the driver as they are, so no plugin needs to convert them. */
-export type PreparedValue = string | number;
+/** The values a prepared query takes. */
+export type PreparedValue = string | number | boolean | Date;
 
 /** A stand-in for argument `index` while the query is built; no real value looks like it. */
 const placeholderOf = (index: number) => `\u0000spruce-prepared-argument-${index}\u0000`;
@@ -13,8 +14,9 @@ const placeholderOf = (index: number) => `\u0000spruce-prepared-argument-${index
  * the statement caches below Kysely (better-sqlite3's prepared statements, PostgreSQL's named ones) still hit.
  *
  * `build` is called once, with placeholders in place of the arguments; each placeholder must reach the query
- * as a bound value (a `where` operand, a `limit`), never decide its shape. Arguments must be strings or numbers:
- * convert Dates and booleans the way the column stores them before passing them.
+ * as a bound value (a `where` operand, a `limit`), never decide its shape. Plugins do not see the arguments, so
+ * the SQLite conversion of Dates and booleans (SqliteValuesPlugin's) is applied here; the other drivers bind
+ * them as they are.
  */
 export function preparedQuery<Args extends PreparedValue[], Row>(
   db: Kysely<any>,
@@ -28,8 +30,9 @@ export function preparedQuery<Args extends PreparedValue[], Row>(
   for (let index = 0; index < arity; index++) {
     if (!argumentOf.includes(index)) throw new Error(`preparedQuery: argument ${index} is not a bound parameter of ${compiled.sql}`);
   }
+  const bind = db.getExecutor().adapter instanceof SqliteAdapter ? toSqliteValue : (value: unknown) => value;
   return async (...args) => {
-    const parameters = argumentOf.map((argument, position) => (argument === -1 ? compiled.parameters[position] : args[argument]));
+    const parameters = argumentOf.map((argument, position) => (argument === -1 ? compiled.parameters[position] : bind(args[argument])));
     const query: CompiledQuery<Row> = { ...compiled, parameters };
     return (await db.executeQuery(query)).rows;
   };

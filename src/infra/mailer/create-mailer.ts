@@ -3,16 +3,19 @@ import type { Logger } from '../logger.js';
 import type { Mailer } from './mailer.js';
 
 /**
- * SMTP when SMTP_URL is set; otherwise emails go to .eml files in the outbox directory. Each mailer's code is
- * imported only when it is chosen.
+ * SMTP when SMTP_URL is set; otherwise emails go to .eml files in the outbox directory, which the config allows
+ * in production only when MAIL_TO_OUTBOX=true was asked for. Each mailer's code is imported only when it is chosen.
  */
 export async function createMailer(
-  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'outboxDir'>,
-  logger: Pick<Logger, 'info'>,
+  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'outboxDir' | 'env'>,
+  logger: Pick<Logger, 'info' | 'warn'>,
 ): Promise<Mailer> {
   if (config.smtpUrl !== null) {
     const { SmtpMailer } = await import('./smtp-mailer.js');
     return new SmtpMailer(config.smtpUrl, config.mailFrom);
+  }
+  if (config.env === 'production') {
+    logger.warn({ outboxDir: config.outboxDir }, 'MAIL_TO_OUTBOX=true: emails (password resets included) are written to the outbox, not sent');
   }
   const { OutboxMailer } = await import('./outbox-mailer.js');
   return new OutboxMailer(config.outboxDir, config.mailFrom, logger);

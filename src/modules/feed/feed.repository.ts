@@ -29,14 +29,11 @@ type FeedRow = Awaited<ReturnType<ReturnType<FeedRepository['pageQuery']>['execu
 export class FeedRepository {
   // Both shapes of a page, compiled once (see preparedQuery): from the top, and after a cursor.
   private readonly firstPage: (limit: number) => Promise<FeedRow[]>;
-  private readonly pageAfter: (timestamp: string, id: number, limit: number) => Promise<FeedRow[]>;
+  private readonly pageAfter: (timestamp: Date, id: number, limit: number) => Promise<FeedRow[]>;
 
   constructor(private readonly db: Kysely<Database>) {
     this.firstPage = preparedQuery(db, 1, (limit: number) => this.pageQuery(null, limit));
-    // The timestamp is bound as ISO text: how SQLite stores it, and a literal PostgreSQL reads as timestamptz.
-    this.pageAfter = preparedQuery(db, 3, (timestamp: string, id: number, limit: number) =>
-      this.pageQuery({ timestamp: timestamp as unknown as Date, id }, limit),
-    );
+    this.pageAfter = preparedQuery(db, 3, (timestamp: Date, id: number, limit: number) => this.pageQuery({ timestamp, id }, limit));
   }
 
   /** The query of one page, also used by bench/feed.ts to show its plan. */
@@ -76,7 +73,7 @@ export class FeedRepository {
   }
 
   async page(after: FeedPosition | null, limit: number): Promise<FeedEvent[]> {
-    const rows = after === null ? await this.firstPage(limit) : await this.pageAfter(after.timestamp.toISOString(), after.id, limit);
+    const rows = after === null ? await this.firstPage(limit) : await this.pageAfter(after.timestamp, after.id, limit);
     return rows.map((row) => ({
       cleaning: toCleaning(row),
       eventType: row.event_type,
