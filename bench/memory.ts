@@ -1,7 +1,8 @@
 /**
  * Resident memory of Spruce on the embedded default (src/server.ts through tsx, as `npm start` runs it; the
  * compiled entry point with BENCH_ENTRY=dist): at idle after start-up, then after each of three runs of
- * BENCH_REQUESTS (default 100,000) GET /todos requests: `npx tsx bench/memory.ts`.
+ * BENCH_REQUESTS (default 100,000) GET /todos requests: `npx tsx bench/memory.ts`. Then the size and time of a
+ * /metrics scrape on that server.
  */
 import autocannon from 'autocannon';
 import { loadAverage, machine } from './lib/load.js';
@@ -31,6 +32,19 @@ try {
     console.log(line);
     lines.push(line);
   }
+  // The cost of a scrape on a server that has answered requests: size, and time to produce (median of 20).
+  const scrapeTimes: number[] = [];
+  let scrapeBytes = 0;
+  for (let i = 0; i < 20; i++) {
+    const started = performance.now();
+    const response = await fetch(`${spruce.url}/metrics`);
+    scrapeBytes = (await response.arrayBuffer()).byteLength;
+    scrapeTimes.push(performance.now() - started);
+  }
+  scrapeTimes.sort((a, b) => a - b);
+  const scrape = `GET /metrics after those requests: ${(scrapeBytes / 1024).toFixed(1)} KB, median ${scrapeTimes[10]!.toFixed(1)} ms per scrape (20 scrapes, over loopback)`;
+  console.log(scrape);
+  lines.push(scrape);
   console.log(`\nmemory on the embedded default (${entry}); ${machine()}; load average ${loadAverage()}`);
   for (const line of lines) console.log(line);
 } finally {

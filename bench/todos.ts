@@ -15,7 +15,13 @@ const beforeRoot = process.env.BENCH_BEFORE;
 /** The SQL Kysely sends for TodosRepository.listForOwner. */
 const listSql = (placeholder: string) => `select "id", "content", "is_done" from "todos" where "user_id" = ${placeholder} order by "id" asc`;
 
-async function compare(label: string, env: Record<string, string>, bareDatabase: (dataDir: string) => string, placeholder: string): Promise<string> {
+async function compare(
+  label: string,
+  dialect: string,
+  env: Record<string, string>,
+  bareDatabase: (dataDir: string) => string,
+  placeholder: string,
+): Promise<string> {
   const dataDir = temporaryDirectory();
   const spruce = await startSpruce({ DATA_DIR: dataDir, ...env }, dataDir);
   try {
@@ -28,10 +34,13 @@ async function compare(label: string, env: Record<string, string>, bareDatabase:
       await load({ ...spruceTarget, seconds: 3 });
       await load({ ...bareTarget, seconds: 3 });
       console.log(`${label} (load average ${loadAverage()})`);
-      // BENCH_BEFORE=<another checkout> measures that version too, in the same alternating rounds.
-      const before = beforeRoot === undefined ? null : await startSpruce({ DATA_DIR: dataDir, ...env }, dataDir, [], beforeRoot);
+      // BENCH_BEFORE=<another checkout> measures that version too (on SQLite), in the same alternating rounds.
+      // Its own data folder (and database): an older version refuses a database migrated by a newer one.
+      const beforeDataDir = temporaryDirectory();
+      const before = beforeRoot === undefined || dialect !== 'sqlite' ? null : await startSpruce({ DATA_DIR: beforeDataDir, ...env }, beforeDataDir, [], beforeRoot);
       try {
-        const beforeTarget = before === null ? null : { ...spruceTarget, url: `${before.url}/todos` };
+        const beforeUser = before === null ? null : await userWithTodos(before.url, user.username, 20);
+        const beforeTarget = before === null ? null : { ...spruceTarget, url: `${before.url}/todos`, headers: { authorization: `Bearer ${beforeUser!.token}` } };
         if (beforeTarget !== null) await load({ ...beforeTarget, seconds: 3 });
         const [s, b, old] = await alternate(
           [
@@ -58,12 +67,13 @@ async function compare(label: string, env: Record<string, string>, bareDatabase:
 const summary: string[] = [];
 for (const dialect of dialects) {
   if (dialect === 'sqlite') {
-    summary.push(await compare(`GET /todos, embedded SQLite (${entry})`, {}, (dataDir) => path.join(dataDir, 'spruce.db'), '?'));
+    summary.push(await compare(`GET /todos, embedded SQLite (${entry})`, 'sqlite', {}, (dataDir) => path.join(dataDir, 'spruce.db'), '?'));
   } else {
     summary.push(
       await withPostgresDatabase((url) =>
         compare(
           `GET /todos, PostgreSQL + Redis (${entry})`,
+          'postgres',
           { DATABASE_URL: url, MIGRATE_ON_START: 'true', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:` },
           () => url,
           '$1',
