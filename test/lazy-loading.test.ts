@@ -20,10 +20,10 @@ async function packagesLoaded(env: Record<string, string>): Promise<string[]> {
   }
 }
 
-test('the embedded default starts without loading Redis, BullMQ, SMTP, PostgreSQL or MySQL code', async () => {
+test('the embedded default starts without loading Redis, BullMQ, SMTP, PostgreSQL, MySQL or Swagger UI code', async () => {
   const loaded = await packagesLoaded({});
   assert.ok(loaded.includes('better-sqlite3'), `the SQLite driver is loaded: ${loaded.join(', ')}`);
-  for (const unused of ['ioredis', 'nodemailer', 'pg', 'mysql2', 'msgpackr']) {
+  for (const unused of ['ioredis', 'nodemailer', 'pg', 'mysql2', 'msgpackr', '@fastify/swagger-ui', '@fastify/static']) {
     assert.ok(!loaded.includes(unused), `${unused} is not loaded: ${loaded.join(', ')}`);
   }
 });
