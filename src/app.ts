@@ -9,6 +9,7 @@ import { migrateToLatest } from './db/migrator.js';
 import { SchemaState } from './db/schema-state.js';
 import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerCors } from './http/cors.js';
+import { registerDocsUi } from './http/docs-ui.js';
 import { clientErrorResponse, frameworkErrorResponse, registerErrorHandling } from './http/errors.js';
 import { registerJsonBody } from './http/json-body.js';
 import { loggerOptions, registerRequestLine } from './http/logging.js';
@@ -136,7 +137,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   // Cross-cutting HTTP concerns, registered before any route so their hooks run first on every request.
   registerRequestIdHeader(app);
   registerConnectionDraining(app);
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   await registerCors(app, config.corsOrigins);
   await registerRateLimit(app, config);
   registerMetrics(app, { metrics: context.metrics, enabled: config.metricsEnabled, token: config.metricsToken });
@@ -180,18 +181,18 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 export async function createContext(config: Config, log: FastifyBaseLogger): Promise<AppContext> {
   checkWritableDirectories(config);
   const secret = resolveSecret(config);
-  const database = createDatabase(config);
+  const database = await createDatabase(config);
   try {
     if (config.migrateOnStart) {
       await migrateToLatest(database.db).catch((error: unknown) => {
         throw isConnectionFailure(error) ? new StartupError(databaseUnreachable(config, error, 'to migrate on start (MIGRATE_ON_START)')) : error;
       });
     }
-    const { store, broadcast } = createStore(config, log);
-    const mailer = createMailer(config, log);
+    const { store, broadcast } = await createStore(config, log);
+    const mailer = await createMailer(config, log);
     const runJob = createJobRunner(mailer);
     const metrics = new Metrics(database);
-    const jobs = createJobQueue(
+    const jobs = await createJobQueue(
       config,
       async (job) => {
         try {

@@ -28,7 +28,7 @@ const usages: Record<string, string> = { migrate: migrateUsage, 'create-superuse
 
 async function migrate(): Promise<void> {
   const config = loadConfig();
-  const database = createDatabase(config);
+  const database = await createDatabase(config);
   try {
     const result = await migrateToLatest(database.db).catch((error: unknown) => {
       throw isConnectionFailure(error) ? new StartupError(databaseUnreachable(config, error, 'to run migrations')) : error;

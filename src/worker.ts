@@ -35,7 +35,7 @@ if (config.redisUrl === null) {
   process.exit(1);
 }
 
-const mailer = createMailer(config, logger);
+const mailer = await createMailer(config, logger);
 const worker = startBullWorker(config, createJobRunner(mailer), logger);
 logger.info({ mailer: config.smtpUrl === null ? 'outbox' : 'smtp' }, 'Worker started');
 

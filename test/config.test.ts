@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { ConfigError, loadConfig } from '../src/config/config.js';
+import { ConfigError, defaultHashingConcurrency, loadConfig } from '../src/config/config.js';
 import { resolveSecret } from '../src/config/secret.js';
 
 describe('configuration', () => {
@@ -18,6 +18,14 @@ describe('configuration', () => {
     assert.equal(config.jwtAlgorithm, 'HS256');
     assert.equal(config.accessTokenExpireSeconds, 3600);
     assert.match(config.sqlitePath, /data[/\\]spruce\.db$/);
+  });
+
+  test('password hashing leaves one core to the event loop by default, and runs on a single-core machine', () => {
+    assert.equal(defaultHashingConcurrency(1), 1);
+    assert.equal(defaultHashingConcurrency(2), 1);
+    assert.equal(defaultHashingConcurrency(8), 7);
+    assert.equal(loadConfig({}).argon2MaxConcurrency, defaultHashingConcurrency());
+    assert.equal(loadConfig({ ARGON2_MAX_CONCURRENCY: '4' }).argon2MaxConcurrency, 4);
   });
 
   test('OPENAPI_SERVERS takes http(s) URLs and absolute paths, and names anything else', () => {

@@ -68,7 +68,7 @@ export function formatSummary(summary: ImportSummary, command: string): string {
 
 export async function runImport(config: Config, args: string[], output: { isTTY: boolean; write: (text: string) => void } = terminalOutput()): Promise<ImportSummary> {
   const { appName, app, from, dryRun, batchSize } = parse(args);
-  const database = createDatabase(config);
+  const database = await createDatabase(config);
   const bar = output.isTTY ? new cliProgress.SingleBar({ format: ' {bar} {percentage}% | {value}/{total} records', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
   try {
     if (config.migrateOnStart) await migrateToLatest(database.db);

@@ -153,6 +153,15 @@ class EnvReader {
   }
 }
 
+/**
+ * Hashes running at once by default: every core but one, and at least one. Password hashing is CPU work on
+ * libuv's threads; leaving one core to the event loop keeps every other request fast while log-ins run flat
+ * out (on two cores, two busy hashing threads pushed GET /todos p99 past 50 ms; see docs/benchmarks.md).
+ */
+export function defaultHashingConcurrency(cores = os.availableParallelism()): number {
+  return Math.max(1, cores - 1);
+}
+
 /** OPENAPI_SERVERS: comma-separated http(s) URLs or absolute paths, such as `https://api.example.com,/`. */
 function readServerUrls(read: EnvReader): string[] {
   const urls = (read.raw('OPENAPI_SERVERS') ?? '').split(',').map((url) => url.trim()).filter((url) => url !== '');
@@ -251,7 +260,7 @@ export function loadConfig(env: Env = process.env): Config {
     argon2MemoryKib: read.int('ARGON2_MEMORY_KIB', 19456, 1024, 4 * 1024 * 1024),
     argon2TimeCost: read.int('ARGON2_TIME_COST', 2, 1, 100),
     argon2Parallelism: read.int('ARGON2_PARALLELISM', 1, 1, 16),
-    argon2MaxConcurrency: read.int('ARGON2_MAX_CONCURRENCY', Math.max(1, os.availableParallelism()), 1, 256),
+    argon2MaxConcurrency: read.int('ARGON2_MAX_CONCURRENCY', defaultHashingConcurrency(), 1, 256),
 
     loginMaxFailuresPerAccount: read.int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100000),
     loginMaxFailuresPerAddress: read.int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 1000000),

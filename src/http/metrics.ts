@@ -22,13 +22,15 @@ export interface MetricsOptions {
  * the OpenAPI document: it is for the scraper, not for API clients.
  */
 export function registerMetrics(app: FastifyInstance, { metrics, enabled, token }: MetricsOptions): void {
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback style rather than async: no promise per request.
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
     const seconds = reply.elapsedTime / 1000;
     // Every label set adds lines to every scrape, so they are kept few. Requests that matched no route share one
     // whatever their method (Node accepts some thirty). HEAD runs the GET route's handler, so it counts as GET.
     if (route === undefined) metrics.observeRequest(anyMethod, unmatchedRoute, reply.statusCode, seconds);
     else metrics.observeRequest(request.method === 'HEAD' ? 'GET' : request.method, route, reply.statusCode, seconds);
+    done();
   });
 
   if (!enabled) return;

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Config } from '../config/config.js';
+import { registerDocsUi } from './docs-ui.js';
 import { HTTPError, HTTPValidationError } from './error-schemas.js';
 import { docsContentSecurityPolicy } from './security-headers.js';
 
@@ -152,6 +152,6 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
       return documentObject.openapiObject;
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true }, ...docsContentSecurityPolicy });
+  registerDocsUi(app, { prefix: '/docs', document: () => app.swagger(), uiOptions: { uiConfig: { persistAuthorization: true }, ...docsContentSecurityPolicy } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
 import { tooManyRequests } from './errors.js';
 
@@ -25,7 +25,7 @@ export async function registerRateLimit(
   config: Pick<Config, 'env' | 'rateLimitMax' | 'rateLimitWindowSeconds' | 'redisUrl' | 'redisKeyPrefix' | 'trustProxy'>,
 ): Promise<void> {
   logRateLimitSettings(app, config);
-  const redis = config.redisUrl === null ? null : createRateLimitRedis(app, config.redisUrl);
+  const redis = config.redisUrl === null ? null : await createRateLimitRedis(app, config.redisUrl);
   if (redis !== null) {
     app.addHook('onClose', async () => closeQuietly(redis));
     await settled(redis, 2_000);
@@ -91,7 +91,9 @@ function logRateLimitSettings(
  * A connection of its own that fails fast: with no offline queue and one attempt per command, a request waits
  * at most one round trip for a dead Redis rather than queueing behind reconnection attempts.
  */
-function createRateLimitRedis(app: FastifyInstance, url: string): Redis {
+async function createRateLimitRedis(app: FastifyInstance, url: string): Promise<Redis> {
+  // Imported here, so the embedded default (no REDIS_URL) never loads the Redis client.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

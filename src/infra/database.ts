@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import type SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import { createPool as createMysqlPool } from 'mysql2';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/schema.js';
 import { SqliteValuesPlugin } from './sqlite-values-plugin.js';
@@ -26,15 +25,17 @@ export interface DatabaseHandle {
  * distinct statement once per connection instead of on every request. Kysely emits the same SQL text for the
  * same query shape, so the set of names stays small.
  */
-class PreparingClient extends pg.Client {
-  override query(...args: any[]): any {
-    const [text, values] = args;
-    if (typeof text === 'string' && Array.isArray(values) && args.length === 2) {
-      const name = `k${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
-      return super.query({ name, text, values });
+function preparingClient(Client: typeof pg.Client): typeof pg.Client {
+  return class PreparingClient extends Client {
+    override query(...args: any[]): any {
+      const [text, values] = args;
+      if (typeof text === 'string' && Array.isArray(values) && args.length === 2) {
+        const name = `k${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+        return super.query({ name, text, values });
+      }
+      return (super.query as (...a: any[]) => any)(...args);
     }
-    return (super.query as (...a: any[]) => any)(...args);
-  }
+  };
 }
 
 /**
@@ -57,7 +58,8 @@ function withStatementCache(database: SqliteDatabase.Database, limit = 500) {
   };
 }
 
-export function openSqlite(file: string): SqliteDatabase.Database {
+async function openSqlite(file: string): Promise<SqliteDatabase.Database> {
+  const { default: SqliteDatabase } = await import('better-sqlite3');
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const database = new SqliteDatabase(file);
   database.pragma('journal_mode = WAL');
@@ -67,17 +69,19 @@ export function openSqlite(file: string): SqliteDatabase.Database {
   return database;
 }
 
-export function createDatabase(
+/** PostgreSQL or MySQL/MariaDB as DATABASE_URL says, SQLite without it; only the chosen driver is loaded. */
+export async function createDatabase(
   config: Pick<Config, 'databaseUrl' | 'sqlitePath' | 'databasePoolSize' | 'databasePreparedStatements'>,
-): DatabaseHandle {
+): Promise<DatabaseHandle> {
   if (config.databaseUrl !== null && isMysqlUrl(config.databaseUrl)) return createMysqlDatabase(config.databaseUrl, config.databasePoolSize);
   if (config.databaseUrl !== null) {
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
       max: config.databasePoolSize,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
-      ...(config.databasePreparedStatements ? { Client: PreparingClient } : {}),
+      ...(config.databasePreparedStatements ? { Client: preparingClient(pg.Client) } : {}),
     });
     // An idle client losing its connection emits here; without a listener it would crash the process.
     pool.on('error', () => {});
@@ -91,7 +95,7 @@ export function createDatabase(
     };
   }
 
-  const database = openSqlite(config.sqlitePath);
+  const database = await openSqlite(config.sqlitePath);
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(database) as unknown as SqliteDatabase.Database }),
     plugins: [new SqliteValuesPlugin()],
@@ -137,7 +141,8 @@ export function mysqlConnectionOptions(url: string) {
   };
 }
 
-function createMysqlDatabase(url: string, poolSize: number): DatabaseHandle {
+async function createMysqlDatabase(url: string, poolSize: number): Promise<DatabaseHandle> {
+  const { createPool: createMysqlPool } = await import('mysql2');
   const pool = createMysqlPool({ ...mysqlConnectionOptions(url), connectionLimit: poolSize, maxIdle: poolSize, idleTimeout: 30_000 });
   const db = new Kysely<Database>({
     dialect: new MysqlDialect({

@@ -94,7 +94,7 @@ suiteUnless('BullQueue and startBullWorker', testRedisUrl === null ? 'TEST_REDIS
   it('createJobQueue runs a worker inside the API process when asked to', async () => {
     const config = { ...freshConfig(), runWorkerInApi: true };
     const { handler, succeeded } = recordingHandler(0);
-    const queue = createJobQueue(config, handler, silentLogger);
+    const queue = await createJobQueue(config, handler, silentLogger);
     try {
       await queue.enqueue(emailJob('Inside the API'));
       assert.deepEqual(await succeeded, emailJob('Inside the API'));

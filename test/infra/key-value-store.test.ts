@@ -14,7 +14,7 @@ interface Implementation {
   name: string;
   /** Why the suite is skipped, if it is. */
   skip: string | false;
-  open(): { store: KeyValueStore; broadcast: Broadcast };
+  open(): Promise<{ store: KeyValueStore; broadcast: Broadcast }>;
   cleanUp(): Promise<void>;
 }
 
@@ -49,8 +49,8 @@ for (const implementation of implementations) {
     let store: KeyValueStore;
     let broadcast: Broadcast;
 
-    before(() => {
-      ({ store, broadcast } = implementation.open());
+    before(async () => {
+      ({ store, broadcast } = await implementation.open());
     });
     after(async () => {
       await store.close();

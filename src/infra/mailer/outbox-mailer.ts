@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../logger.js';
 import type { EmailMessage, Mailer } from './mailer.js';
 
@@ -10,8 +10,9 @@ import type { EmailMessage, Mailer } from './mailer.js';
  * and logs a line saying so. File names start with the time, so a directory listing is in sending order.
  */
 export class OutboxMailer implements Mailer {
-  // Nodemailer builds the MIME message exactly as the SMTP mailer would send it.
-  private readonly transport = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  // Nodemailer builds the MIME message exactly as the SMTP mailer would send it. Loaded at the first email, so
+  // starting the app does not pay for it.
+  private transport: Promise<Transporter> | undefined;
 
   constructor(
     private readonly outboxDir: string,
@@ -20,7 +21,10 @@ export class OutboxMailer implements Mailer {
   ) {}
 
   async send(message: EmailMessage): Promise<void> {
-    const info = await this.transport.sendMail({
+    this.transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({ streamTransport: true, buffer: true, newline: 'windows' }),
+    );
+    const info = await (await this.transport).sendMail({
       from: this.from,
       to: message.to,
       subject: message.subject,
@@ -35,6 +39,6 @@ export class OutboxMailer implements Mailer {
   }
 
   async close(): Promise<void> {
-    this.transport.close();
+    (await this.transport)?.close();
   }
 }

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 import bcrypt from 'bcrypt';
 
@@ -50,7 +49,7 @@ export class PasswordHasher {
 
   constructor(
     private readonly options: Argon2Options,
-    maxConcurrentHashes = Math.max(1, os.availableParallelism()),
+    maxConcurrentHashes: number,
   ) {
     this.currentParams = `m=${options.memoryCost},t=${options.timeCost},p=${options.parallelism}`;
     this.slots = new HashingSlots(maxConcurrentHashes);

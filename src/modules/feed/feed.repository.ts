@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { preparedQuery } from '../../db/prepared-query.js';
 import { toDate, type Database } from '../../db/schema.js';
 import { toCleaning, type Cleaning } from '../cleanings/cleanings.repository.js';
 
@@ -16,6 +17,8 @@ export interface FeedEvent {
   eventTimestamp: Date;
 }
 
+type FeedRow = Awaited<ReturnType<ReturnType<FeedRepository['pageQuery']>['execute']>>[number];
+
 /**
  * The feed is two streams merged: every cleaning's creation (at created_at) and, for cleanings changed since,
  * its latest update (at updated_at, always later than created_at). A cleaning has at most one event per
@@ -24,7 +27,14 @@ export interface FeedEvent {
  * 2 x limit index entries however deep it is.
  */
 export class FeedRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  // Both shapes of a page, compiled once (see preparedQuery): from the top, and after a cursor.
+  private readonly firstPage: (limit: number) => Promise<FeedRow[]>;
+  private readonly pageAfter: (timestamp: Date, id: number, limit: number) => Promise<FeedRow[]>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.firstPage = preparedQuery(db, 1, (limit: number) => this.pageQuery(null, limit));
+    this.pageAfter = preparedQuery(db, 3, (timestamp: Date, id: number, limit: number) => this.pageQuery({ timestamp, id }, limit));
+  }
 
   /** The query of one page, also used by bench/feed.ts to show its plan. */
   pageQuery(after: FeedPosition | null, limit: number) {
@@ -63,7 +73,7 @@ export class FeedRepository {
   }
 
   async page(after: FeedPosition | null, limit: number): Promise<FeedEvent[]> {
-    const rows = await this.pageQuery(after, limit).execute();
+    const rows = after === null ? await this.firstPage(limit) : await this.pageAfter(after.timestamp, after.id, limit);
     return rows.map((row) => ({
       cleaning: toCleaning(row),
       eventType: row.event_type,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { hasReturning } from '../../db/dialect.js';
+import { preparedQuery } from '../../db/prepared-query.js';
 import { toBool, type Database, type TodoRow } from '../../db/schema.js';
 
 export interface Todo {
@@ -14,25 +15,27 @@ function toTodo(row: Pick<TodoRow, 'id' | 'content' | 'is_done'>): Todo {
 
 /** Every query is scoped to the owner: another user's todo is indistinguishable from a missing one. */
 export class TodosRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  // The reads every todo page makes, compiled once (see preparedQuery); one query per sort order.
+  private readonly list: Record<'asc' | 'desc', (ownerId: string) => Promise<Pick<TodoRow, 'id' | 'content' | 'is_done'>[]>>;
+  private readonly find: (ownerId: string, id: number) => Promise<Pick<TodoRow, 'id' | 'content' | 'is_done'>[]>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    const listIn = (order: 'asc' | 'desc') =>
+      preparedQuery(db, 1, (ownerId: string) =>
+        db.selectFrom('todos').select(['id', 'content', 'is_done']).where('user_id', '=', ownerId).orderBy('id', order),
+      );
+    this.list = { asc: listIn('asc'), desc: listIn('desc') };
+    this.find = preparedQuery(db, 2, (ownerId: string, id: number) =>
+      db.selectFrom('todos').select(['id', 'content', 'is_done']).where('id', '=', id).where('user_id', '=', ownerId),
+    );
+  }
 
   async listForOwner(ownerId: string, order: 'asc' | 'desc'): Promise<Todo[]> {
-    const rows = await this.db
-      .selectFrom('todos')
-      .select(['id', 'content', 'is_done'])
-      .where('user_id', '=', ownerId)
-      .orderBy('id', order)
-      .execute();
-    return rows.map(toTodo);
+    return (await this.list[order](ownerId)).map(toTodo);
   }
 
   async findForOwner(ownerId: string, id: number): Promise<Todo | null> {
-    const row = await this.db
-      .selectFrom('todos')
-      .select(['id', 'content', 'is_done'])
-      .where('id', '=', id)
-      .where('user_id', '=', ownerId)
-      .executeTakeFirst();
+    const [row] = await this.find(ownerId, id);
     return row === undefined ? null : toTodo(row);
   }
 

@@ -1,0 +1,41 @@
+// The "limit" of a benchmark: bare node:http running one SQL query per request and answering its rows as JSON,
+// with no framework, auth, validation or hooks. Plain JavaScript, run by node itself (no tsx).
+//
+//   PORT        port on 127.0.0.1
+//   BARE_DB     a postgres:// URL, or the path of a SQLite file
+//   BARE_SQL    the query; BARE_PARAMS its parameters as a JSON array
+//   BARE_WRAP   the key the rows are answered under ({"<key>": rows}); unset, the rows are the body
+//   BARE_POOL   PostgreSQL pool size (default 10)
+import http from 'node:http';
+
+const { PORT, BARE_DB, BARE_SQL, BARE_WRAP } = process.env;
+const params = JSON.parse(process.env.BARE_PARAMS ?? '[]');
+
+let query;
+if (BARE_DB.startsWith('postgres')) {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: BARE_DB, max: Number(process.env.BARE_POOL ?? 10) });
+  // A named statement: parsed and planned once per connection, as a well-tuned bare client would run it.
+  const statement = { name: 'bare', text: BARE_SQL, values: params };
+  query = async () => (await pool.query(statement)).rows;
+} else {
+  const { default: Database } = await import('better-sqlite3');
+  const database = new Database(BARE_DB, { readonly: true });
+  const statement = database.prepare(BARE_SQL);
+  query = async () => statement.all(...params);
+}
+
+http
+  .createServer((request, response) => {
+    query().then(
+      (rows) => {
+        const body = JSON.stringify(BARE_WRAP === undefined ? rows : { [BARE_WRAP]: rows });
+        response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+        response.end(body);
+      },
+      (error) => {
+        response.writeHead(500).end(String(error));
+      },
+    );
+  })
+  .listen(Number(PORT), '127.0.0.1', () => console.log(`listening on ${PORT}`));

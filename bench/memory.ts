@@ -1,0 +1,52 @@
+/**
+ * Resident memory of Spruce on the embedded default (src/server.ts through tsx, as `npm start` runs it; the
+ * compiled entry point with BENCH_ENTRY=dist): at idle after start-up, then after each of three runs of
+ * BENCH_REQUESTS (default 100,000) GET /todos requests: `npx tsx bench/memory.ts`. Then the size and time of a
+ * /metrics scrape on that server.
+ */
+import autocannon from 'autocannon';
+import { loadAverage, machine } from './lib/load.js';
+import { entry, residentMegabytes, startSpruce, temporaryDirectory, userWithTodos } from './lib/spruce.js';
+
+const requestsPerRun = Number(process.env.BENCH_REQUESTS ?? 100_000);
+const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
+
+const dataDir = temporaryDirectory();
+const spruce = await startSpruce({ DATA_DIR: dataDir }, dataDir);
+try {
+  const user = await userWithTodos(spruce.url, 'memory_user', 20);
+  await settle();
+  const lines = [`idle after start-up: ${residentMegabytes(spruce.pid).toFixed(0)} MB resident`];
+  console.log(lines[0]);
+  for (let run = 1; run <= 3; run++) {
+    const result = await autocannon({
+      url: `${spruce.url}/todos`,
+      connections: 50,
+      amount: requestsPerRun,
+      headers: { authorization: `Bearer ${user.token}` },
+    });
+    const failures = result.non2xx + result.errors + result.timeouts;
+    const afterLoad = residentMegabytes(spruce.pid);
+    await settle();
+    const line = `after run ${run} of ${result.requests.total} requests (${failures} failures): ${afterLoad.toFixed(0)} MB resident, ${residentMegabytes(spruce.pid).toFixed(0)} MB 2 s later`;
+    console.log(line);
+    lines.push(line);
+  }
+  // The cost of a scrape on a server that has answered requests: size, and time to produce (median of 20).
+  const scrapeTimes: number[] = [];
+  let scrapeBytes = 0;
+  for (let i = 0; i < 20; i++) {
+    const started = performance.now();
+    const response = await fetch(`${spruce.url}/metrics`);
+    scrapeBytes = (await response.arrayBuffer()).byteLength;
+    scrapeTimes.push(performance.now() - started);
+  }
+  scrapeTimes.sort((a, b) => a - b);
+  const scrape = `GET /metrics after those requests: ${(scrapeBytes / 1024).toFixed(1)} KB, median ${scrapeTimes[10]!.toFixed(1)} ms per scrape (20 scrapes, over loopback)`;
+  console.log(scrape);
+  lines.push(scrape);
+  console.log(`\nmemory on the embedded default (${entry}); ${machine()}; load average ${loadAverage()}`);
+  for (const line of lines) console.log(line);
+} finally {
+  await spruce.stop();
+}

@@ -1,0 +1,86 @@
+/**
+ * GET /todos (a user with 20 todos) on Spruce and on bare node:http running the same query, in alternating
+ * rounds: `npx tsx bench/todos.ts [sqlite] [postgres]` (default both). SQLite is the embedded default as
+ * `npm start` runs it; PostgreSQL runs with Redis, as production does.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { alternate, formatRatio, load, loadAverage, machine } from './lib/load.js';
+import { entry, redisUrl, rounds, seconds, startBare, startSpruce, temporaryDirectory, userWithTodos, withPostgresDatabase } from './lib/spruce.js';
+
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const dialects = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['sqlite', 'postgres'];
+const beforeRoot = process.env.BENCH_BEFORE;
+
+/** The SQL Kysely sends for TodosRepository.listForOwner. */
+const listSql = (placeholder: string) => `select "id", "content", "is_done" from "todos" where "user_id" = ${placeholder} order by "id" asc`;
+
+async function compare(
+  label: string,
+  dialect: string,
+  env: Record<string, string>,
+  bareDatabase: (dataDir: string) => string,
+  placeholder: string,
+): Promise<string> {
+  const dataDir = temporaryDirectory();
+  const spruce = await startSpruce({ DATA_DIR: dataDir, ...env }, dataDir);
+  try {
+    const user = await userWithTodos(spruce.url, `bench_${randomBytes(3).toString('hex')}`, 20);
+    const bare = await startBare(bareDatabase(dataDir), listSql(placeholder), [user.userId], 'todos');
+    try {
+      const spruceTarget = { url: `${spruce.url}/todos`, connections, seconds, headers: { authorization: `Bearer ${user.token}` } };
+      const bareTarget = { url: `${bare.url}/`, connections, seconds };
+      // Warm-up: JIT, statement caches, connection pools.
+      await load({ ...spruceTarget, seconds: 3 });
+      await load({ ...bareTarget, seconds: 3 });
+      console.log(`${label} (load average ${loadAverage()})`);
+      // BENCH_BEFORE=<another checkout> measures that version too (on SQLite), in the same alternating rounds.
+      // Its own data folder (and database): an older version refuses a database migrated by a newer one.
+      const beforeDataDir = temporaryDirectory();
+      const before = beforeRoot === undefined || dialect !== 'sqlite' ? null : await startSpruce({ DATA_DIR: beforeDataDir, ...env }, beforeDataDir, [], beforeRoot);
+      try {
+        const beforeUser = before === null ? null : await userWithTodos(before.url, user.username, 20);
+        const beforeTarget = before === null ? null : { ...spruceTarget, url: `${before.url}/todos`, headers: { authorization: `Bearer ${beforeUser!.token}` } };
+        if (beforeTarget !== null) await load({ ...beforeTarget, seconds: 3 });
+        const [s, b, old] = await alternate(
+          [
+            { name: 'spruce', options: spruceTarget, pid: spruce.pid },
+            { name: 'bare', options: bareTarget, pid: bare.pid },
+            ...(before === null ? [] : [{ name: 'spruce before', options: beforeTarget!, pid: before.pid }]),
+          ],
+          rounds,
+        );
+        const lines = [formatRatio(`${label}, ${connections} conns`, s!, b!)];
+        if (old !== undefined) lines.push(formatRatio(`  before (${beforeRoot}), ${connections} conns`, old, b!));
+        return lines.join('\n');
+      } finally {
+        await before?.stop();
+      }
+    } finally {
+      await bare.stop();
+    }
+  } finally {
+    await spruce.stop();
+  }
+}
+
+const summary: string[] = [];
+for (const dialect of dialects) {
+  if (dialect === 'sqlite') {
+    summary.push(await compare(`GET /todos, embedded SQLite (${entry})`, 'sqlite', {}, (dataDir) => path.join(dataDir, 'spruce.db'), '?'));
+  } else {
+    summary.push(
+      await withPostgresDatabase((url) =>
+        compare(
+          `GET /todos, PostgreSQL + Redis (${entry})`,
+          'postgres',
+          { DATABASE_URL: url, MIGRATE_ON_START: 'true', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:` },
+          () => url,
+          '$1',
+        ),
+      ),
+    );
+  }
+}
+console.log(`\n${machine()}; ${rounds} rounds of ${seconds} s; load average now ${loadAverage()}`);
+for (const line of summary) console.log(line);

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { preparedQuery } from '../src/db/prepared-query.js';
+import { createTestApp, dialects, newUser, type TestApp, type TestUser } from './helpers/test-app.js';
+
+for (const dialect of dialects) {
+  describe(`preparedQuery on ${dialect}`, () => {
+    let t: TestApp;
+    let alice: TestUser;
+    let bob: TestUser;
+
+    before(async () => {
+      t = await createTestApp(dialect);
+      alice = await newUser(t);
+      bob = await newUser(t);
+      for (const [user, contents] of [
+        [alice, ['a1', 'a2', 'a3']],
+        [bob, ['b1']],
+      ] as const) {
+        for (const content of contents) {
+          const res = await t.inject({ method: 'POST', url: '/todos', headers: user.headers, payload: { content, is_done: content === 'a2' } });
+          assert.equal(res.statusCode, 201);
+        }
+      }
+    });
+    after(() => t.close());
+
+    const db = () => t.app.context.database.db;
+    const userIdOf = async (user: TestUser) =>
+      (await db().selectFrom('users').select('id').where('username', '=', user.username).executeTakeFirstOrThrow()).id;
+
+    test('runs the compiled query with each call’s values, as building it each time would', async () => {
+      const contentsOf = preparedQuery(db(), 2, (ownerId: string, limit: number) =>
+        db().selectFrom('todos').select('content').where('user_id', '=', ownerId).orderBy('id').limit(limit),
+      );
+      const aliceId = await userIdOf(alice);
+      const bobId = await userIdOf(bob);
+      assert.deepEqual((await contentsOf(aliceId, 10)).map((row) => row.content), ['a1', 'a2', 'a3']);
+      assert.deepEqual((await contentsOf(aliceId, 2)).map((row) => row.content), ['a1', 'a2']);
+      assert.deepEqual((await contentsOf(bobId, 10)).map((row) => row.content), ['b1']);
+      const built = await db().selectFrom('todos').select('content').where('user_id', '=', bobId).orderBy('id').limit(10).execute();
+      assert.deepEqual(await contentsOf(bobId, 10), built);
+    });
+
+    test('keeps values fixed at build time, such as a boolean the SQLite plugin converts', async () => {
+      const doneContents = preparedQuery(db(), 1, (ownerId: string) =>
+        db().selectFrom('todos').select('content').where('user_id', '=', ownerId).where('is_done', '=', true),
+      );
+      assert.deepEqual(await doneContents(await userIdOf(alice)), [{ content: 'a2' }]);
+    });
+
+    test('binds Dates and booleans given at call time the way each database stores them', async () => {
+      const createdBefore = preparedQuery(db(), 3, (ownerId: string, before: Date, isDone: boolean) =>
+        db().selectFrom('todos').select('content').where('user_id', '=', ownerId).where('created_at', '<', before).where('is_done', '=', isDone).orderBy('id'),
+      );
+      const aliceId = await userIdOf(alice);
+      const future = new Date(Date.now() + 60_000);
+      assert.deepEqual((await createdBefore(aliceId, future, false)).map((row) => row.content), ['a1', 'a3']);
+      assert.deepEqual((await createdBefore(aliceId, future, true)).map((row) => row.content), ['a2']);
+      assert.deepEqual(await createdBefore(aliceId, new Date('2000-01-01T00:00:00.000Z'), false), []);
+    });
+
+    test('refuses a build that does not bind every argument, rather than silently ignoring it', () => {
+      assert.throws(
+        () => preparedQuery(db(), 2, (ownerId: string, _unused: number) => db().selectFrom('todos').select('id').where('user_id', '=', ownerId)),
+        /argument 1 is not a bound parameter/,
+      );
+    });
+  });
+}
