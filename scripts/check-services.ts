@@ -5,6 +5,7 @@
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { mysqlConnectionOptions } from '../src/infra/database.js';
 
 const problems: string[] = [];
 
@@ -25,7 +26,7 @@ if (databaseUrl) {
 const mysqlUrl = process.env.TEST_MYSQL_URL;
 if (mysqlUrl) {
   try {
-    const connection = await mysql.createConnection({ uri: mysqlUrl.replace(/^mariadb:/, 'mysql:'), connectTimeout: 5_000 });
+    const connection = await mysql.createConnection(mysqlConnectionOptions(mysqlUrl));
     try {
       const [rows] = await connection.query<mysql.RowDataPacket[]>('select version() as version');
       console.log(`MySQL reachable: ${rows[0]?.version}`);

@@ -63,6 +63,7 @@ describe('import todo-app (seed 000, MySQL)', { skip: process.env.TEST_MYSQL_URL
         ['FastAPI Section 1', false, sourceIds.alice!],
         ['orphan of a bad name', false, sourceIds.ab!],
         ['nobody owns this', false, null],
+        ['a NUL\u0000inside', false, sourceIds.alice!],
       ];
       for (const [content, isDone, userId] of todos) await connection.query('INSERT INTO todo (content, is_done, user_id) VALUES (?, ?, ?)', [content, isDone, userId]);
     } finally {
@@ -98,11 +99,12 @@ describe('import todo-app (seed 000, MySQL)', { skip: process.env.TEST_MYSQL_URL
         const reasons = Object.fromEntries(summary.skipped.map((s) => [`${s.kind} ${s.sourceId}`, s.reason]));
         assert.match(reasons[`user ${sourceIds.ab}`]!, /username "ab" breaks Spruce's rules/);
         assert.match(reasons[`user ${sourceIds.admin}`]!, /not a bcrypt hash \(it looks like plain text\)/);
-        assert.equal(Object.keys(reasons).length, 4);
-        assert.match(printed, /users: imported 2, already imported 0, skipped 2/);
+        assert.equal(Object.keys(reasons).length, 5);
+        assert.match(printed, /users: imported 2, already imported 0, skipped 2\n  todos: imported 3, already imported 0, skipped 3/);
         assert.match(printed, /username "ab" breaks Spruce's rules/);
         assert.match(printed, /its owner \(user \d+\) was not imported/);
         assert.match(printed, /has no owner/);
+        assert.match(printed, /contains a NUL character, which Spruce refuses/);
         assert.match(printed, /Failed: none/);
         assert.doesNotMatch(printed, /\$2b\$/, 'hashes never reach the output');
         const afterImport = await rowCounts(t);
@@ -263,4 +265,26 @@ describe('import fastapi-users (seed 002, PostgreSQL)', { skip: process.env.TEST
       });
     });
   }
+});
+
+describe('import command input', () => {
+  test('a missing source, an unknown app, a source of the wrong kind and a bad batch size are refused before anything runs', async () => {
+    const t = await createTestApp('sqlite');
+    try {
+      const cases: [string[], RegExp][] = [
+        [['todo-app'], /Usage: npm run cli -- import/],
+        [['wordpress', '--from', 'mysql://h/db'], /Usage: npm run cli -- import/],
+        [['todo-app', '--from', 'postgres://h/db'], /todo-app imports from mysql:\/\/… or mariadb:\/\/…/],
+        [['fastapi-users', '--from', 'mysql://h/db'], /fastapi-users imports from postgres:\/\/…/],
+        [['todo-app', '--from', 'not a url'], /--from is not a URL/],
+        [['todo-app', '--from', 'mysql://h/db', '--batch-size', '0'], /--batch-size must be a whole number/],
+        [['todo-app', '--from', 'mysql://h/db', '--force'], /Unknown option '--force'/],
+      ];
+      for (const [args, message] of cases) {
+        await assert.rejects(runImport(t.config, args, quiet), (error: Error) => error.name === 'CommandError' && message.test(error.message));
+      }
+    } finally {
+      await t.close();
+    }
+  });
 });

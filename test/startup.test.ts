@@ -69,6 +69,14 @@ describe('start-up failures as real processes', () => {
     assert.doesNotMatch(run.lines[0]!, /hunter2|Migration unknown/);
   });
 
+  test('npm run migrate against a MySQL server without that database names DATABASE_URL and exits 1', { skip: process.env.TEST_MYSQL_URL ? false : 'TEST_MYSQL_URL is not set' }, async () => {
+    const url = new URL(process.env.TEST_MYSQL_URL as string);
+    url.pathname = '/spruce_no_such_database';
+    const run = await runToExit('src/cli.ts', ['migrate'], { DATA_DIR: dataDir, DATABASE_URL: url.toString() });
+    assert.equal(run.code, 1);
+    assertOneLine(run.lines, /^Cannot connect to the database at DATABASE_URL=mysql:\/\/.*\/spruce_no_such_database to run migrations \(.*Unknown database.*\): check DATABASE_URL/);
+  });
+
   test('migrating on start against a database that does not answer names DATABASE_URL and MIGRATE_ON_START', async () => {
     const port = await freePort();
     const run = await runToExit('src/server.ts', [], {

@@ -29,6 +29,16 @@ for (const dialect of dialects) {
       assert.equal(tooLong.statusCode, 422);
     });
 
+    test('a NUL character gets the same 422 on every database, and nothing is written', async () => {
+      const user = await newUser(t);
+      for (const content of ['a\u0000b', 'trailing\u0000']) {
+        const res = await t.inject({ method: 'POST', url: '/todos', headers: user.headers, payload: { content, is_done: false } });
+        assert.equal(res.statusCode, 422, res.body);
+        assert.deepEqual(res.json().detail[0].loc, ['body', 'content']);
+      }
+      assert.deepEqual((await t.inject({ method: 'GET', url: '/todos', headers: user.headers })).json().todos, []);
+    });
+
     test('a password with emoji signs up and logs in; a username with one is refused by the rules', async () => {
       const username = uniqueName('emo_');
       const password = 'stapled-🐴-battery-9';

@@ -18,7 +18,11 @@ export function redactUrl(url: string): string {
   }
 }
 
-const connectionCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', '28P01', '3D000', '28000']);
+const connectionCodes = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET',
+  '28P01', '3D000', '28000', // PostgreSQL: bad password, no such database, no such role
+  'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR', 'ER_DBACCESS_DENIED_ERROR', // MySQL/MariaDB: the same three
+]);
 
 /** Whether an error (or its cause) means the database could not be reached or would not let us in. */
 export function isConnectionFailure(error: unknown): boolean {

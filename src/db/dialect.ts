@@ -1,9 +1,4 @@
-import { MysqlAdapter, PostgresAdapter, SqliteAdapter, type Kysely } from 'kysely';
-
-/** Whether a Kysely instance (or transaction) talks to PostgreSQL. */
-export function isPostgres(db: Kysely<any>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
+import { MysqlAdapter, SqliteAdapter, type Kysely } from 'kysely';
 
 /** Whether a Kysely instance (or transaction) talks to MySQL or MariaDB. */
 export function isMysql(db: Kysely<any>): boolean {

@@ -114,7 +114,7 @@ export function isMysqlUrl(url: string): boolean {
  * does not fit is an error, never silently cut), READ COMMITTED as on PostgreSQL (so a transaction that waited
  * for a row lock then sees what the holder committed), and binary comparison of string literals.
  */
-export const mysqlSessionSetup = [
+const mysqlSessionSetup = [
   "set time_zone = '+00:00'",
   "set sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,ONLY_FULL_GROUP_BY'",
   'set session transaction isolation level read committed',
@@ -122,7 +122,7 @@ export const mysqlSessionSetup = [
   'set div_precision_increment = 30',
 ];
 
-/** mysql2 options shared by the app's pool and the import command's source connections. */
+/** mysql2 options shared by the app's pool, the import command's source connection and the test helpers. */
 export function mysqlConnectionOptions(url: string) {
   const parsed = new URL(url);
   parsed.protocol = 'mysql:';

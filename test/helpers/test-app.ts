@@ -7,6 +7,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
+import { mysqlConnectionOptions } from '../../src/infra/database.js';
 
 import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from '../infra/support/redis.js';
 
@@ -62,7 +63,7 @@ export async function createMysqlDatabase(): Promise<ThrowawayDatabase> {
   const adminUrl = process.env.TEST_MYSQL_URL as string;
   const name = `spruce_test_${randomBytes(6).toString('hex')}`;
   const run = async (statement: string) => {
-    const admin = await mysql.createConnection({ uri: adminUrl.replace(/^mariadb:/, 'mysql:') });
+    const admin = await mysql.createConnection(mysqlConnectionOptions(adminUrl));
     try {
       await admin.query(statement);
     } finally {

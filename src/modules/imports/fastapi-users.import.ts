@@ -26,17 +26,18 @@ export async function importFastapiUsers(db: Kysely<Database>, fromUrl: string, 
   const run = new ImportRun(db, sourceName('fastapi-users', fromUrl), options);
   try {
     onTotal?.(Number((await source.query<{ n: string }>('select count(*) as n from users')).rows[0]?.n ?? 0));
-    let after: string | null = null;
-    while (!run.stopped) {
-      const { rows: users }: { rows: SourceUser[] } = await source.query<SourceUser>(
-        `select id::text as id, name, email, hashed_password, is_active, is_superuser, is_verified
-           from users where $1::uuid is null or id > $1::uuid order by id limit $2`,
-        [after, options.batchSize],
-      );
-      if (users.length === 0) break;
-      after = users[users.length - 1]!.id;
-      await importUsers(run, users);
-    }
+    await run.eachBatch(
+      async (after: string | null) =>
+        (
+          await source.query<SourceUser>(
+            `select id::text as id, name, email, hashed_password, is_active, is_superuser, is_verified
+               from users where $1::uuid is null or id > $1::uuid order by id limit $2`,
+            [after, options.batchSize],
+          )
+        ).rows,
+      (user) => user.id,
+      (users) => importUsers(run, users),
+    );
     return run.summary;
   } finally {
     await source.end();

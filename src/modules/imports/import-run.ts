@@ -86,6 +86,17 @@ export class ImportRun {
     return new Set(sourceIds.filter((id) => !imported.has(id)));
   }
 
+  /** Reads the source a batch at a time in key order (`read` answers the rows after a key) until it is done or a batch failed. */
+  async eachBatch<Row, Key>(read: (after: Key | null) => Promise<Row[]>, keyOf: (row: Row) => Key, handle: (rows: Row[]) => Promise<void>): Promise<void> {
+    let after: Key | null = null;
+    while (!this.stopped) {
+      const rows = await read(after);
+      if (rows.length === 0) return;
+      after = keyOf(rows[rows.length - 1] as Row);
+      await handle(rows);
+    }
+  }
+
   skip(kind: RecordKind, sourceId: string, reason: string): void {
     this.summary.skipped.push({ kind, sourceId, reason });
   }

@@ -1,18 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { hasReturning } from '../../db/dialect.js';
 import type { Database, ImportedRecordsTable } from '../../db/schema.js';
+import type { User } from '../users/users.repository.js';
 
 export type RecordKind = ImportedRecordsTable['kind'];
 
-export interface ImportedUser {
-  id: string;
-  username: string;
-  email: string | null;
-  hashedPassword: string;
-  isActive: boolean;
-  isSuperuser: boolean;
-  isVerified: boolean;
-}
+export type ImportedUser = Pick<User, 'id' | 'username' | 'email' | 'hashedPassword' | 'isActive' | 'isSuperuser' | 'isVerified'>;
 
 /** The SQL an import runs against Spruce's own database. */
 export class ImportsRepository {

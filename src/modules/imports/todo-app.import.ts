@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import mysql from 'mysql2/promise';
 import type { Database } from '../../db/schema.js';
+import { mysqlConnectionOptions } from '../../infra/database.js';
 import { followsUsernameRules, usernameRules } from '../users/account-rules.js';
 import { ImportRun, type ImportOptions, type ImportSummary, type PlannedWrite } from './import-run.js';
 import { describeHash, isBcryptHash } from './password-hashes.js';
@@ -27,29 +28,24 @@ const maxContentLength = 256;
  * new UUIDs and keep their bcrypt hash; todos get new ids under their owner's new id, in the source's order.
  */
 export async function importTodoApp(db: Kysely<Database>, fromUrl: string, options: ImportOptions, onTotal?: (total: number) => void): Promise<ImportSummary> {
-  const source = await mysql.createConnection({ uri: fromUrl.replace(/^mariadb:/i, 'mysql:'), charset: 'UTF8MB4_GENERAL_CI', connectTimeout: 5_000 });
+  const source = await mysql.createConnection(mysqlConnectionOptions(fromUrl));
   const run = new ImportRun(db, sourceName('todo-app', fromUrl), options);
   try {
     const count = async (table: string) => Number(((await source.query<mysql.RowDataPacket[]>(`select count(*) as n from \`${table}\``))[0][0] as { n: number }).n);
     onTotal?.((await count('user')) + (await count('todo')));
 
-    let after = 0;
-    while (!run.stopped) {
-      const [rows] = await source.query<mysql.RowDataPacket[]>('select id, username, password from `user` where id > ? order by id limit ?', [after, options.batchSize]);
-      const users = rows as SourceUser[];
-      if (users.length === 0) break;
-      after = users[users.length - 1]!.id;
-      await importUsers(run, users);
-    }
-
-    after = 0;
-    while (!run.stopped) {
-      const [rows] = await source.query<mysql.RowDataPacket[]>('select id, content, is_done, user_id from todo where id > ? order by id limit ?', [after, options.batchSize]);
-      const todos = rows as SourceTodo[];
-      if (todos.length === 0) break;
-      after = todos[todos.length - 1]!.id;
-      await importTodos(run, todos);
-    }
+    const rowsAfter = async <Row>(query: string, after: number | null) =>
+      (await source.query<mysql.RowDataPacket[]>(query, [after ?? 0, options.batchSize]))[0] as Row[];
+    await run.eachBatch(
+      (after: number | null) => rowsAfter<SourceUser>('select id, username, password from `user` where id > ? order by id limit ?', after),
+      (user) => user.id,
+      (users) => importUsers(run, users),
+    );
+    await run.eachBatch(
+      (after: number | null) => rowsAfter<SourceTodo>('select id, content, is_done, user_id from todo where id > ? order by id limit ?', after),
+      (todo) => todo.id,
+      (todos) => importTodos(run, todos),
+    );
     return run.summary;
   } finally {
     await source.end();
@@ -97,7 +93,7 @@ async function importTodos(run: ImportRun, todos: SourceTodo[]): Promise<void> {
     } else if (todo.content.length === 0 || [...todo.content].length > maxContentLength) {
       run.skip('todo', sourceId, `content must be 1 to ${maxContentLength} characters`);
     } else if (todo.content.includes('\u0000')) {
-      run.skip('todo', sourceId, 'content contains a NUL character, which PostgreSQL cannot store');
+      run.skip('todo', sourceId, 'content contains a NUL character, which Spruce refuses');
     } else {
       const values = { ownerId, content: todo.content, isDone: todo.is_done === true || todo.is_done === 1 };
       writes.push({ sourceId, write: (trx, repository) => repository.insertTodo(trx, values) });
