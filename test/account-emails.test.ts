@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Job, JobQueue } from '../src/infra/queue/jobs.js';
-import { escapeHtml, registerAccountEmails, withinDuration } from '../src/modules/accounts/account-emails.js';
-import { AccountEvents } from '../src/modules/users/account-events.js';
-import type { User } from '../src/modules/users/users.repository.js';
+import { escapeHtml, registerAccountEmails, withinDuration } from '../src/modules/identity/account-emails.js';
+import { AccountEvents } from '../src/modules/identity/account-events.js';
+import type { User } from '../src/modules/identity/users.repository.js';
 
 /** Keeps what would have been queued, in order. */
 class RecordingQueue implements JobQueue {

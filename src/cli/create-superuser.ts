@@ -5,8 +5,8 @@ import { pino } from 'pino';
 import { closeContext, createContext } from '../app.js';
 import type { Config } from '../config/config.js';
 import { HttpError } from '../http/errors.js';
-import { Email } from '../modules/accounts/accounts.schemas.js';
-import { Username } from '../modules/users/users.schemas.js';
+import { Email } from '../modules/identity/accounts.schemas.js';
+import { Username } from '../modules/identity/users.schemas.js';
 import { CommandError, createSuperuserUsage } from './command-error.js';
 import { promptHidden } from './hidden-prompt.js';
 

@@ -1,6 +1,6 @@
 import { HttpError } from '../../http/errors.js';
 import { found } from '../../http/found.js';
-import { toPublicUser, type User, type UsersRepository } from '../users/users.repository.js';
+import { toPublicUser, type User, type UsersRepository } from '../identity/users.repository.js';
 import type { Cleaning, CleaningChanges, CleaningsRepository, CleaningType } from './cleanings.repository.js';
 import { centsToAmount, parsePriceCents } from './money.js';
 

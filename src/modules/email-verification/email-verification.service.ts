@@ -4,7 +4,7 @@ import { HttpError, tooManyRequests } from '../../http/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { JobQueue } from '../../infra/queue/jobs.js';
 import type { KeyValueStore } from '../../infra/store/key-value-store.js';
-import type { User, UsersRepository } from '../users/users.repository.js';
+import type { User, UsersRepository } from '../identity/users.repository.js';
 import { addressInUseEmail, codeEmail, verifiedEmail } from './verification-emails.js';
 
 export const emailInUseMessage = 'That email is already in use by another account.';

@@ -1,11 +1,11 @@
 import { isUniqueViolation } from '../../db/errors.js';
 import { HttpError } from '../../http/errors.js';
 import { found } from '../../http/found.js';
-import type { Principal } from '../auth/authenticator.js';
+import type { Principal } from '../identity/authenticator.js';
 import type { CleaningsRepository } from '../cleanings/cleanings.repository.js';
 import { cleaningNotFound } from '../cleanings/cleanings.service.js';
 import type { OffersRepository } from '../offers/offers.repository.js';
-import type { User, UsersRepository } from '../users/users.repository.js';
+import type { User, UsersRepository } from '../identity/users.repository.js';
 import type { Evaluation, EvaluationsRepository } from './evaluations.repository.js';
 
 export const userNotFound = (): HttpError => new HttpError(404, 'No user found with that username.');

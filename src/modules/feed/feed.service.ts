@@ -1,6 +1,6 @@
 import { validationError } from '../../http/errors.js';
 import { toCleaningWithOwner } from '../cleanings/cleanings.service.js';
-import type { UsersRepository } from '../users/users.repository.js';
+import type { UsersRepository } from '../identity/users.repository.js';
 import { decodeCursor, encodeCursor, isSupportedInstant } from './feed-cursor.js';
 import type { FeedPosition, FeedRepository } from './feed.repository.js';
 import { parseStartingDate } from './starting-date.js';

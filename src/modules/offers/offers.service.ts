@@ -1,10 +1,10 @@
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import { HttpError } from '../../http/errors.js';
 import { found } from '../../http/found.js';
-import type { Principal } from '../auth/authenticator.js';
+import type { Principal } from '../identity/authenticator.js';
 import type { Cleaning, CleaningsRepository } from '../cleanings/cleanings.repository.js';
 import { cleaningNotFound } from '../cleanings/cleanings.service.js';
-import type { UsersRepository } from '../users/users.repository.js';
+import type { UsersRepository } from '../identity/users.repository.js';
 import type { Offer, OffersRepository } from './offers.repository.js';
 
 export const offerNotFound = (): HttpError => new HttpError(404, 'No offer found for that user on this cleaning job.');

@@ -1,7 +1,7 @@
-import type { Principal } from '../auth/authenticator.js';
+import type { Principal } from '../identity/authenticator.js';
 import { HttpError } from '../../http/errors.js';
 import { found } from '../../http/found.js';
-import type { UsersRepository } from '../users/users.repository.js';
+import type { UsersRepository } from '../identity/users.repository.js';
 import type { Profile, ProfilesRepository } from './profiles.repository.js';
 
 const userNotFound = (): HttpError => new HttpError(404, 'No user found with that username.');

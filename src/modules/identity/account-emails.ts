@@ -1,7 +1,7 @@
 import type { EmailMessage } from '../../infra/mailer/mailer.js';
 import type { JobQueue } from '../../infra/queue/jobs.js';
-import type { AccountEvents } from '../users/account-events.js';
-import type { User } from '../users/users.repository.js';
+import type { AccountEvents } from './account-events.js';
+import type { User } from './users.repository.js';
 
 export interface AccountEmailOptions {
   /**

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { allowedMethods } from '../../http/allowed-methods.js';
 import { bearerSecurity, callerOf, requireUser } from '../../http/authentication.js';
-import type { Authenticator } from '../auth/authenticator.js';
-import { toPublicUser } from '../users/users.repository.js';
-import { Detail, PublicUser } from '../users/users.schemas.js';
+import type { Authenticator } from './authenticator.js';
+import { toPublicUser } from './users.repository.js';
+import { Detail, PublicUser } from './users.schemas.js';
 import {
   BearerToken,
   DeleteMeBody,

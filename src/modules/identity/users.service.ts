@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../db/errors.js';
 import { HttpError, tooManyRequests, validationError } from '../../http/errors.js';
-import type { RequestThrottle } from '../accounts/request-throttle.js';
-import type { LoginThrottle } from '../auth/login-throttle.js';
-import type { PasswordHasher } from '../auth/password-hasher.js';
-import { passwordIssues, passwordProblems, type PasswordPolicyOptions } from '../auth/password-policy.js';
-import type { TokenCodec } from '../auth/token-codec.js';
+import type { RequestThrottle } from './request-throttle.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { passwordIssues, passwordProblems, type PasswordPolicyOptions } from './password-policy.js';
+import type { TokenCodec } from './token-codec.js';
 import type { AccountEvent, AccountEvents } from './account-events.js';
 import { toPrincipal, type User, type UsersRepository } from './users.repository.js';
 

@@ -1,8 +1,8 @@
 import { HttpError } from '../../http/errors.js';
-import type { Authenticator } from '../auth/authenticator.js';
-import type { TokenClaims } from '../auth/token-codec.js';
-import type { User, UsersRepository } from '../users/users.repository.js';
-import type { Registration, UsersService } from '../users/users.service.js';
+import type { Authenticator } from './authenticator.js';
+import type { TokenClaims } from './token-codec.js';
+import type { User, UsersRepository } from './users.repository.js';
+import type { Registration, UsersService } from './users.service.js';
 import type { AccountTokens } from './account-tokens.js';
 import type { AccountUpdater } from './account-updater.js';
 import { AccountErrorCode } from './error-codes.js';

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { bearerSecurity, requireSuperuser, requireUser } from '../../http/authentication.js';
-import type { Authenticator } from '../auth/authenticator.js';
-import { toPublicUser } from '../users/users.repository.js';
-import { Detail, PublicUser } from '../users/users.schemas.js';
+import type { Authenticator } from './authenticator.js';
+import { toPublicUser } from './users.repository.js';
+import { Detail, PublicUser } from './users.schemas.js';
 import { AdminUpdateBody, PageQuery, UserIdParams, UserPage } from './accounts.schemas.js';
 import type { UsersAdminService } from './users-admin.service.js';
 

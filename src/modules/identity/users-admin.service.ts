@@ -1,5 +1,5 @@
 import { isUuid } from '../../db/schema.js';
-import type { User, UsersRepository } from '../users/users.repository.js';
+import type { User, UsersRepository } from './users.repository.js';
 import { notFound, type AccountChanges, type AccountUpdater } from './account-updater.js';
 
 /** What superusers do to any account. Who may call it is for the routes to check. */

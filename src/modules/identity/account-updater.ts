@@ -1,10 +1,10 @@
 import { isUniqueViolation } from '../../db/errors.js';
 import type { UserUpdate } from '../../db/schema.js';
 import { HttpError } from '../../http/errors.js';
-import type { Authenticator } from '../auth/authenticator.js';
-import type { PasswordHasher } from '../auth/password-hasher.js';
-import type { User, UsersRepository } from '../users/users.repository.js';
-import type { UsersService } from '../users/users.service.js';
+import type { Authenticator } from './authenticator.js';
+import type { PasswordHasher } from './password-hasher.js';
+import type { User, UsersRepository } from './users.repository.js';
+import type { UsersService } from './users.service.js';
 import type { AccountTokens } from './account-tokens.js';
 import { AccountErrorCode } from './error-codes.js';
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { PasswordInput, PublicUser, Username } from '../users/users.schemas.js';
+import { PasswordInput, PublicUser, Username } from './users.schemas.js';
 
 export const Email = Type.String({ format: 'email', maxLength: 320 });
 

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { TokenCodec } from '../auth/token-codec.js';
+import { TokenCodec } from './token-codec.js';
 
 export const verifyTokenAudience = 'spruce:verify';
 export const resetTokenAudience = 'spruce:reset';
