@@ -25,18 +25,7 @@ import { createJobRunner } from './infra/queue/run-job.js';
 import { createStore } from './infra/store/create-store.js';
 import { Metrics } from './infra/metrics.js';
 import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
-import { AccountTokens } from './modules/identity/account-tokens.js';
-import { registerAccountEmails } from './modules/identity/account-emails.js';
-import { AccountUpdater } from './modules/identity/account-updater.js';
-import { accountsRoutes } from './modules/identity/accounts.routes.js';
-import { AccountsService } from './modules/identity/accounts.service.js';
-import { RequestThrottle } from './modules/identity/request-throttle.js';
-import { usersAdminRoutes } from './modules/identity/users-admin.routes.js';
-import { UsersAdminService } from './modules/identity/users-admin.service.js';
-import { Authenticator } from './modules/identity/authenticator.js';
-import { LoginThrottle } from './modules/identity/login-throttle.js';
-import { PasswordHasher } from './modules/identity/password-hasher.js';
-import { TokenCodec } from './modules/identity/token-codec.js';
+import { accountsRoutes, createIdentity, type Identity, usersAdminRoutes, usersRoutes } from './modules/identity/index.js';
 import { CleaningsRepository } from './modules/cleanings/cleanings.repository.js';
 import { cleaningsRoutes } from './modules/cleanings/cleanings.routes.js';
 import { CleaningsService } from './modules/cleanings/cleanings.service.js';
@@ -58,13 +47,9 @@ import { ProfilesService } from './modules/profiles/profiles.service.js';
 import { TodosRepository } from './modules/todos/todos.repository.js';
 import { todosRoutes } from './modules/todos/todos.routes.js';
 import { TodosService } from './modules/todos/todos.service.js';
-import { AccountEvents } from './modules/identity/account-events.js';
-import { UsersRepository } from './modules/identity/users.repository.js';
-import { usersRoutes } from './modules/identity/users.routes.js';
-import { UsersService } from './modules/identity/users.service.js';
 
 /** The infrastructure and services of one app instance, for routes, the CLI and tests. */
-export interface AppContext {
+export interface AppContext extends Identity {
   config: Config;
   database: DatabaseHandle;
   store: KeyValueStore;
@@ -72,20 +57,12 @@ export interface AppContext {
   mailer: Mailer;
   jobs: JobQueue;
   metrics: Metrics;
-  hasher: PasswordHasher;
-  accessTokens: TokenCodec;
-  authenticator: Authenticator;
-  accountEvents: AccountEvents;
-  users: UsersService;
-  usersRepository: UsersRepository;
   todos: TodosService;
   cleanings: CleaningsService;
   offers: OffersService;
   evaluations: EvaluationsService;
   profiles: ProfilesService;
   feed: FeedService;
-  accounts: AccountsService;
-  usersAdmin: UsersAdminService;
   emailVerification: EmailVerificationService;
 }
 
@@ -201,61 +178,9 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       log,
     );
     metrics.reportJobQueueDepth(() => jobs.counts());
-    const hasher = new PasswordHasher(
-      { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism },
-      config.argon2MaxConcurrency,
-    );
-    const accessTokens = new TokenCodec({
-      secret,
-      algorithm: config.jwtAlgorithm,
-      audience: config.jwtAudience,
-      lifetimeSeconds: config.accessTokenExpireSeconds,
-    });
-    const usersRepository = new UsersRepository(database.db);
-    const accountEvents = new AccountEvents();
-    const users = new UsersService({
-      events: accountEvents,
-      reportEventError: (error, event) => log.error({ err: error, event: event.type, userId: event.user.id }, 'account event handler failed'),
-      users: usersRepository,
-      hasher,
-      passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
-      accessTokens,
-      requireVerifiedLogin: config.requireVerifiedLogin,
-      loginThrottle: new LoginThrottle(store, {
-        maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
-        maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
-        windowSeconds: config.loginFailureWindowSeconds,
-      }),
-      signUpThrottle: new RequestThrottle(store, { maxPerAddress: config.signUpMaxPerAddress, windowSeconds: config.signUpWindowSeconds }),
-    });
-    const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
-    await authenticator.start();
+    const identity = await createIdentity({ config, secret, database, store, broadcast, jobs, log });
+    const { authenticator, accountEvents, usersRepository } = identity;
     const todos = new TodosService(new TodosRepository(database.db));
-    const accountTokens = new AccountTokens({
-      secret,
-      algorithm: config.jwtAlgorithm,
-      verifyLifetimeSeconds: config.verifyTokenExpireSeconds,
-      resetLifetimeSeconds: config.resetTokenExpireSeconds,
-    });
-    const updater = new AccountUpdater({ users, repository: usersRepository, hasher, tokens: accountTokens, authenticator });
-    const accounts = new AccountsService({
-      users,
-      repository: usersRepository,
-      tokens: accountTokens,
-      authenticator,
-      updater,
-      // The log-in limits double as the limits of the other guessable or mail-sending account actions.
-      throttle: new RequestThrottle(store, {
-        maxPerAddress: config.loginMaxFailuresPerAddress,
-        maxPerEmail: config.loginMaxFailuresPerAccount,
-        windowSeconds: config.loginFailureWindowSeconds,
-      }),
-    });
-    const usersAdmin = new UsersAdminService(usersRepository, updater);
-    registerAccountEmails(accountEvents, jobs, {
-      verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,
-      resetTokenExpireSeconds: config.resetTokenExpireSeconds,
-    });
     const emailVerification = new EmailVerificationService({
       store,
       users: usersRepository,
@@ -272,7 +197,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       log,
     });
     const marketplace = createMarketplace(database, usersRepository, accountEvents);
-    return { config, database, store, broadcast, mailer, jobs, metrics, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos, accounts, usersAdmin, emailVerification, ...marketplace };
+    return { config, database, store, broadcast, mailer, jobs, metrics, ...identity, todos, emailVerification, ...marketplace };
   } catch (error) {
     await database.close();
     throw error;
@@ -280,7 +205,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
 }
 
 /** The cleaning-jobs marketplace: its services, and the profile every new account gets. */
-function createMarketplace(database: DatabaseHandle, usersRepository: UsersRepository, accountEvents: AccountEvents) {
+function createMarketplace(database: DatabaseHandle, usersRepository: Identity['usersRepository'], accountEvents: Identity['accountEvents']) {
   const cleaningsRepository = new CleaningsRepository(database.db);
   const offersRepository = new OffersRepository(database.db);
   const profiles = new ProfilesService(new ProfilesRepository(database.db), usersRepository);

@@ -4,9 +4,8 @@ import addFormatsModule from 'ajv-formats';
 import { pino } from 'pino';
 import { closeContext, createContext } from '../app.js';
 import type { Config } from '../config/config.js';
-import { HttpError } from '../http/errors.js';
-import { Email } from '../modules/identity/accounts.schemas.js';
-import { Username } from '../modules/identity/users.schemas.js';
+import { DomainError, InvalidInputError } from '../core/errors.js';
+import { Email, Username } from '../modules/identity/index.js';
 import { CommandError, createSuperuserUsage } from './command-error.js';
 import { promptHidden } from './hidden-prompt.js';
 
@@ -29,8 +28,9 @@ function checkInput(email: string, name: string): void {
   if (!ajv.validate(Username, name)) throw new CommandError(`The name must be 4 to 20 letters, digits, "_" or "-"; got "${name}".`);
 }
 
-function describe(error: HttpError): string {
-  if (Array.isArray(error.detail)) return error.detail.map((issue: { msg?: string }) => issue.msg ?? String(issue)).join('\n');
+/** A domain error as a sentence for the person at the terminal. */
+function describe(error: DomainError): string {
+  if (error instanceof InvalidInputError) return error.issues.map((issue) => issue.msg).join('\n');
   return typeof error.detail === 'string' ? error.detail : JSON.stringify(error.detail);
 }
 
@@ -53,7 +53,7 @@ export async function createSuperuser(config: Config, args: string[]): Promise<v
     );
     console.log(`Created superuser ${user.username} <${user.email}> (${user.id}).`);
   } catch (error) {
-    if (error instanceof HttpError && error.statusCode < 500) throw new CommandError(describe(error));
+    if (error instanceof DomainError) throw new CommandError(describe(error));
     throw error;
   } finally {
     await closeContext(context);

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Authenticator, Principal } from '../modules/identity/authenticator.js';
-import type { TokenClaims } from '../modules/identity/token-codec.js';
+import type { Principal } from '../core/principal.js';
+import type { Authenticator, TokenClaims } from '../modules/identity/index.js';
 import { HttpError } from './errors.js';
 
 declare module 'fastify' {

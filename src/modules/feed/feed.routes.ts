@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bearerSecurity, requireUser } from '../../http/authentication.js';
-import type { Authenticator } from '../identity/authenticator.js';
-import { Detail } from '../identity/users.schemas.js';
+import { type Authenticator, Detail } from '../identity/index.js';
 import { FeedPage, FeedQuery } from './feed.schemas.js';
 import type { FeedService } from './feed.service.js';
 

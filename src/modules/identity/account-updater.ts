@@ -1,6 +1,6 @@
 import { isUniqueViolation } from '../../db/errors.js';
 import type { UserUpdate } from '../../db/schema.js';
-import { HttpError } from '../../http/errors.js';
+import { RequestRefusedError, NotFoundError, DomainError } from '../../core/errors.js';
 import type { Authenticator } from './authenticator.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { User, UsersRepository } from './users.repository.js';
@@ -26,7 +26,7 @@ export interface AccountUpdaterDeps {
   authenticator: Authenticator;
 }
 
-export const notFound = (): HttpError => new HttpError(404, 'Not Found');
+export const notFound = (): DomainError => new NotFoundError('Not Found');
 
 /**
  * The rules of changing an account, whoever asks: a new email is unverified until verified again; a new
@@ -51,7 +51,7 @@ export class AccountUpdater {
     }
     if (changes.password !== undefined) {
       const problems = this.deps.users.passwordProblems(changes.password);
-      if (problems.length > 0) throw new HttpError(400, { code: AccountErrorCode.UPDATE_USER_INVALID_PASSWORD, reason: problems.join('; ') });
+      if (problems.length > 0) throw new RequestRefusedError({ code: AccountErrorCode.UPDATE_USER_INVALID_PASSWORD, reason: problems.join('; ') });
       changed.push('password');
     }
     for (const [flag, column, current] of [
@@ -110,11 +110,11 @@ export class AccountUpdater {
   private async assertFree(userId: string, values: UserUpdate): Promise<void> {
     if (typeof values.email === 'string') {
       const owner = await this.deps.repository.findByEmail(values.email);
-      if (owner !== null && owner.id !== userId) throw new HttpError(400, AccountErrorCode.UPDATE_USER_EMAIL_ALREADY_EXISTS);
+      if (owner !== null && owner.id !== userId) throw new RequestRefusedError(AccountErrorCode.UPDATE_USER_EMAIL_ALREADY_EXISTS);
     }
     if (typeof values.username === 'string') {
       const owner = await this.deps.repository.findByUsername(values.username);
-      if (owner !== null && owner.id !== userId) throw new HttpError(400, AccountErrorCode.UPDATE_USER_NAME_ALREADY_EXISTS);
+      if (owner !== null && owner.id !== userId) throw new RequestRefusedError(AccountErrorCode.UPDATE_USER_NAME_ALREADY_EXISTS);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { HttpError } from '../../http/errors.js';
+import { RequestRefusedError, invalidInput, NotAuthenticatedError } from '../../core/errors.js';
 import type { Authenticator } from './authenticator.js';
 import type { TokenClaims } from './token-codec.js';
 import type { User, UsersRepository } from './users.repository.js';
@@ -24,7 +24,7 @@ export interface OwnChanges {
   currentPassword?: string;
 }
 
-const badRequest = (detail: unknown) => new HttpError(400, detail);
+const badRequest = (detail: unknown) => new RequestRefusedError(detail);
 
 /**
  * What a person does with their own account on the /api routes: register, log in and out, verify the email,
@@ -114,7 +114,7 @@ export class AccountsService {
   }
 
   async me(userId: string): Promise<User> {
-    return (await this.deps.repository.findById(userId)) ?? Promise.reject(new HttpError(401, 'Not Authorized'));
+    return (await this.deps.repository.findById(userId)) ?? Promise.reject(new NotAuthenticatedError());
   }
 
   /** Name and email change freely; the password needs the current one, checked like a log-in (and throttled). */
@@ -135,7 +135,7 @@ export class AccountsService {
 
   private async assertCurrentPassword(user: User, currentPassword: string | undefined, address: string, code: AccountErrorCode): Promise<void> {
     if (currentPassword === undefined) {
-      throw new HttpError(422, [{ loc: ['body', 'current_password'], msg: 'Field required', type: 'missing' }]);
+      throw invalidInput([{ loc: ['body', 'current_password'], msg: 'Field required', type: 'missing' }]);
     }
     const checked = await this.deps.users.checkPassword(user, { identifier: user.username, password: currentPassword, address });
     if (checked === null || checked.id !== user.id) throw badRequest(code);

@@ -1,19 +1,9 @@
+import type { Principal } from '../../core/principal.js';
 import type { Logger } from '../../infra/logger.js';
 import { StoreUnavailableError, type Broadcast, type KeyValueStore } from '../../infra/store/key-value-store.js';
 import { ExpiringCache } from './expiring-cache.js';
 import type { TokenClaims, TokenCodec } from './token-codec.js';
 
-/** What a request knows about its caller once the token checks out. */
-export interface Principal {
-  id: string;
-  username: string;
-  email: string | null;
-  isActive: boolean;
-  isSuperuser: boolean;
-  isVerified: boolean;
-  /** Epoch milliseconds; tokens issued before it are refused. */
-  tokensValidAfter: number | null;
-}
 
 export interface PrincipalSource {
   findPrincipal(userId: string): Promise<Principal | null>;

@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '../../http/errors.js';
+import type { ValidationIssue } from '../../core/errors.js';
 
 export interface PasswordPolicyOptions {
   minLength: number;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { tooManyRequests } from '../../http/errors.js';
+import { ThrottledError } from '../../core/errors.js';
 import type { KeyValueStore } from '../../infra/store/key-value-store.js';
 
 /** Requests allowed per window for each kind of subject; a subject without a limit is not counted. */
@@ -47,6 +47,6 @@ export class RequestThrottle {
     const over = counters.filter(([, limit], index) => (counts[index] ?? 0) > limit).map(([key]) => key);
     if (over.length === 0) return;
     const ttls = await Promise.all(over.map((key) => this.store.ttl(key)));
-    throw tooManyRequests(Math.max(1, ...ttls.map((ttl) => ttl ?? this.options.windowSeconds)), 'Too many requests. Try again later.');
+    throw new ThrottledError(Math.max(1, ...ttls.map((ttl) => ttl ?? this.options.windowSeconds)), 'Too many requests. Try again later.');
   }
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { toBool, toDate, toNullableDate, type Database, type NewUserRow, type UserRow, type UserUpdate } from '../../db/schema.js';
-import type { Principal } from './authenticator.js';
+import type { Principal } from '../../core/principal.js';
 
 /** A user as the rest of the app sees it: booleans and Dates whatever the dialect. */
 export interface User {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { HttpError } from '../../http/errors.js';
+import { ForbiddenError, NotAuthenticatedError } from '../../core/errors.js';
 import { AccessTokenResponse, Credentials, Detail, SignUpBody, SignUpResponse } from './users.schemas.js';
 import { emailNotVerifiedMessage, type UsersService } from './users.service.js';
 
@@ -41,8 +41,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = a
       if (outcome.ok) return { access_token: outcome.token };
       // Said only to someone who typed the right password; otherwise one answer for an unknown name, a wrong
       // password and a disabled account: nothing to enumerate.
-      if (outcome.reason === 'not-verified') throw new HttpError(403, emailNotVerifiedMessage);
-      throw new HttpError(401, 'Not Authorized', { 'WWW-Authenticate': 'Bearer' });
+      if (outcome.reason === 'not-verified') throw new ForbiddenError(emailNotVerifiedMessage);
+      throw new NotAuthenticatedError();
     },
   );
 };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../db/errors.js';
-import { HttpError, tooManyRequests, validationError } from '../../http/errors.js';
+import { RequestRefusedError, invalidInput, ThrottledError } from '../../core/errors.js';
 import type { RequestThrottle } from './request-throttle.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -60,7 +60,7 @@ export class UsersService {
   /** Refuses a password that breaks the shared policy with a 422 naming each reason. */
   assertPasswordAllowed(password: string, loc: (string | number)[] = ['body', 'password']): void {
     const issues = passwordIssues(password, this.deps.passwordPolicy, loc);
-    if (issues.length > 0) throw validationError(issues);
+    if (issues.length > 0) throw invalidInput(issues);
   }
 
   /** The reasons a password breaks the policy, for routes that report them as one 400 reason. */
@@ -98,8 +98,8 @@ export class UsersService {
   }
 
   private async assertRegistrationFree(email: string, name: string): Promise<void> {
-    if ((await this.deps.users.findByEmail(email)) !== null) throw new HttpError(400, emailTakenMessage);
-    if ((await this.deps.users.findByUsername(name)) !== null) throw new HttpError(400, nameTakenMessage);
+    if ((await this.deps.users.findByEmail(email)) !== null) throw new RequestRefusedError(emailTakenMessage);
+    if ((await this.deps.users.findByUsername(name)) !== null) throw new RequestRefusedError(nameTakenMessage);
   }
 
   /**
@@ -113,14 +113,14 @@ export class UsersService {
   async signUp(username: string, password: string, address: string): Promise<User> {
     await this.assertSignUpAllowed(address);
     this.assertPasswordAllowed(password);
-    if ((await this.deps.users.findByUsername(username)) !== null) throw new HttpError(400, usernameTakenMessage);
+    if ((await this.deps.users.findByUsername(username)) !== null) throw new RequestRefusedError(usernameTakenMessage);
     const hashedPassword = await this.deps.hasher.hash(password);
     let user: User;
     try {
       user = await this.deps.users.insert({ id: randomUUID(), username, hashed_password: hashedPassword });
     } catch (error) {
       // Two sign-ups for one name at the same moment: the unique index decides, and the loser hears why.
-      if (isUniqueViolation(error)) throw new HttpError(400, usernameTakenMessage);
+      if (isUniqueViolation(error)) throw new RequestRefusedError(usernameTakenMessage);
       throw error;
     }
     await this.emit({ type: 'registered', user });
@@ -151,7 +151,7 @@ export class UsersService {
     const subject = user === null ? { unknownName: attempt.identifier } : { accountId: user.id };
     // Counted before any hashing, atomically: however many guesses arrive at once, at most the limit are checked.
     const retryAfter = await this.deps.loginThrottle.acquire(subject, address);
-    if (retryAfter > 0) throw tooManyRequests(retryAfter, 'Too many failed log-in attempts. Try again later.');
+    if (retryAfter > 0) throw new ThrottledError(retryAfter, 'Too many failed log-in attempts. Try again later.');
 
     if (user === null) {
       await this.deps.hasher.checkAgainstDummy(password);
