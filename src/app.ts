@@ -233,3 +233,4 @@ export async function closeContext(context: AppContext): Promise<void> {
   await context.store.close();
   await context.database.close();
 }
+

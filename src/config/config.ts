@@ -29,6 +29,7 @@ export interface Config {
   accessTokenExpireSeconds: number;
   verifyTokenExpireSeconds: number;
   resetTokenExpireSeconds: number;
+  emailChangeTokenExpireSeconds: number;
   /** How long a process may trust its local copy of account state and token revocation between broadcasts. */
   authCacheSeconds: number;
 
@@ -47,6 +48,10 @@ export interface Config {
   /** Sign-ups per client address per window, on both sign-up routes together. */
   signUpMaxPerAddress: number;
   signUpWindowSeconds: number;
+  /** Email-change requests per account and per new address per window: each one mails both addresses. */
+  emailChangeMaxPerAccount: number;
+  emailChangeMaxPerEmail: number;
+  emailChangeWindowSeconds: number;
 
   redisUrl: string | null;
   redisKeyPrefix: string;
@@ -193,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     accessTokenExpireSeconds: read.int('ACCESS_TOKEN_EXPIRE_SECONDS', 3600, 10, 60 * 60 * 24 * 30),
     verifyTokenExpireSeconds: read.int('VERIFY_TOKEN_EXPIRE_SECONDS', 60 * 60 * 24, 60, 60 * 60 * 24 * 30),
     resetTokenExpireSeconds: read.int('RESET_TOKEN_EXPIRE_SECONDS', 60 * 60, 60, 60 * 60 * 24),
+    emailChangeTokenExpireSeconds: read.int('EMAIL_CHANGE_TOKEN_EXPIRE_SECONDS', 60 * 60, 60, 60 * 60 * 24),
     authCacheSeconds: read.int('AUTH_CACHE_SECONDS', 30, 0, 3600),
 
     passwordMinLength,
@@ -208,6 +214,9 @@ export function loadConfig(env: Env = process.env): Config {
     requireVerifiedLogin: read.bool('REQUIRE_VERIFIED_LOGIN', true),
     signUpMaxPerAddress: read.int('SIGNUP_MAX_PER_ADDRESS', 20, 1, 10_000_000),
     signUpWindowSeconds: read.int('SIGNUP_WINDOW_SECONDS', 60 * 60, 1, 60 * 60 * 24),
+    emailChangeMaxPerAccount: read.int('EMAIL_CHANGE_MAX_PER_ACCOUNT', 3, 1, 100_000),
+    emailChangeMaxPerEmail: read.int('EMAIL_CHANGE_MAX_PER_EMAIL', 3, 1, 100_000),
+    emailChangeWindowSeconds: read.int('EMAIL_CHANGE_WINDOW_SECONDS', 60 * 60, 1, 60 * 60 * 24 * 7),
 
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: read.string('REDIS_KEY_PREFIX', 'spruce:'),

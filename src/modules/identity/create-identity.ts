@@ -8,6 +8,7 @@ import { AccountEvents } from './account-events.js';
 import { AccountTokens } from './account-tokens.js';
 import { AccountUpdater } from './account-updater.js';
 import { AccountsService } from './accounts.service.js';
+import { EmailChanges } from './email-change.js';
 import { Authenticator } from './authenticator.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -66,7 +67,12 @@ export async function createIdentity({ config, secret, database, store, broadcas
       maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
       windowSeconds: config.loginFailureWindowSeconds,
     }),
-    signUpThrottle: new RequestThrottle(store, { maxPerAddress: config.signUpMaxPerAddress, windowSeconds: config.signUpWindowSeconds }),
+    signUpThrottle: new RequestThrottle(store, {
+      maxPerAddress: config.signUpMaxPerAddress,
+      windowSeconds: config.signUpWindowSeconds,
+      // Like the global rate limit, a flood guard: sign-ups need only the database, so they go on without Redis.
+      onStoreUnavailable: (error) => log.warn({ err: error }, 'sign-up throttle unavailable; sign-ups pass unthrottled until the store is back'),
+    }),
   });
   const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
   await authenticator.start();
@@ -75,6 +81,7 @@ export async function createIdentity({ config, secret, database, store, broadcas
     algorithm: config.jwtAlgorithm,
     verifyLifetimeSeconds: config.verifyTokenExpireSeconds,
     resetLifetimeSeconds: config.resetTokenExpireSeconds,
+    emailChangeLifetimeSeconds: config.emailChangeTokenExpireSeconds,
   });
   const updater = new AccountUpdater({ users, repository: usersRepository, hasher, tokens: accountTokens, authenticator });
   const accounts = new AccountsService({
@@ -83,6 +90,19 @@ export async function createIdentity({ config, secret, database, store, broadcas
     tokens: accountTokens,
     authenticator,
     updater,
+    emailChanges: new EmailChanges({
+      users,
+      repository: usersRepository,
+      tokens: accountTokens,
+      authenticator,
+      store,
+      throttle: new RequestThrottle(store, {
+        maxPerAccount: config.emailChangeMaxPerAccount,
+        maxPerEmail: config.emailChangeMaxPerEmail,
+        windowSeconds: config.emailChangeWindowSeconds,
+      }),
+      lifetimeSeconds: config.emailChangeTokenExpireSeconds,
+    }),
     // The log-in limits double as the limits of the other guessable or mail-sending account actions.
     throttle: new RequestThrottle(store, {
       maxPerAddress: config.loginMaxFailuresPerAddress,
@@ -94,6 +114,7 @@ export async function createIdentity({ config, secret, database, store, broadcas
   registerAccountEmails(accountEvents, jobs, {
     verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,
     resetTokenExpireSeconds: config.resetTokenExpireSeconds,
+    emailChangeTokenExpireSeconds: config.emailChangeTokenExpireSeconds,
   });
   return { hasher, accessTokens, authenticator, accountEvents, users, usersRepository, accounts, usersAdmin };
 }

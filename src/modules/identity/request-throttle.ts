@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ThrottledError } from '../../core/errors.js';
-import type { KeyValueStore } from '../../infra/store/key-value-store.js';
+import { StoreUnavailableError, type KeyValueStore } from '../../infra/store/key-value-store.js';
 
 /** Requests allowed per window for each kind of subject; a subject without a limit is not counted. */
 export interface RequestThrottleOptions {
@@ -11,6 +11,11 @@ export interface RequestThrottleOptions {
   /** Per account making the request. */
   maxPerAccount?: number;
   windowSeconds: number;
+  /**
+   * For a limit that only stops floods: with the store down, requests pass and this is told (logged). Without it
+   * the store's error goes to the caller (503), as for limits that stop guessing.
+   */
+  onStoreUnavailable?: (error: StoreUnavailableError) => void;
 }
 
 /** Who a request counts against: the client address, the email it is about, the account making it. */
@@ -43,7 +48,14 @@ export class RequestThrottle {
       counters.push([`throttle:${action}:email:${emailKey}`, maxPerEmail]);
     }
     if (who.account !== undefined && maxPerAccount !== undefined) counters.push([`throttle:${action}:account:${who.account}`, maxPerAccount]);
-    const counts = await Promise.all(counters.map(([key]) => this.store.increment(key, this.options.windowSeconds)));
+    let counts: number[];
+    try {
+      counts = await Promise.all(counters.map(([key]) => this.store.increment(key, this.options.windowSeconds)));
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError) || this.options.onStoreUnavailable === undefined) throw error;
+      this.options.onStoreUnavailable(error);
+      return;
+    }
     const over = counters.filter(([, limit], index) => (counts[index] ?? 0) > limit).map(([key]) => key);
     if (over.length === 0) return;
     const ttls = await Promise.all(over.map((key) => this.store.ttl(key)));
