@@ -1,4 +1,5 @@
 import { hkdfSync } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -6,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/secret.js';
+import { systemClock, type Clock } from './core/clock.js';
 import { migrateToLatest } from './db/migrator.js';
 import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerCors } from './http/cors.js';
@@ -13,6 +15,7 @@ import { clientErrorResponse, frameworkErrorResponse, registerErrorHandling } fr
 import { registerJsonBody } from './http/json-body.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerRateLimit } from './http/rate-limit.js';
+import { registerRequestContext } from './http/request-context.js';
 import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
 import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.js';
 import { registerValidation } from './http/validation.js';
@@ -25,7 +28,8 @@ import { createJobRunner } from './infra/queue/run-job.js';
 import { createStore } from './infra/store/create-store.js';
 import { Metrics } from './infra/metrics.js';
 import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
-import { accountsRoutes, createIdentity, type Identity, usersAdminRoutes, usersRoutes } from './modules/identity/index.js';
+import { AuditLog, AuditRepository, auditRoutes } from './modules/audit/index.js';
+import { accountsRoutes, createIdentity, type Identity, sessionsRoutes, usersAdminRoutes, usersRoutes } from './modules/identity/index.js';
 import { CleaningsRepository } from './modules/cleanings/cleanings.repository.js';
 import { cleaningsRoutes } from './modules/cleanings/cleanings.routes.js';
 import { CleaningsService } from './modules/cleanings/cleanings.service.js';
@@ -51,6 +55,8 @@ import { TodosService } from './modules/todos/todos.service.js';
 /** The infrastructure and services of one app instance, for routes, the CLI and tests. */
 export interface AppContext extends Identity {
   config: Config;
+  clock: Clock;
+  audit: AuditLog;
   database: DatabaseHandle;
   store: KeyValueStore;
   broadcast: Broadcast;
@@ -76,7 +82,12 @@ declare module 'fastify' {
  * Builds the whole app without listening: the server and every test go through here. Infrastructure is chosen
  * from config (SQLite or PostgreSQL, memory or Redis) and closed when the app closes.
  */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+export interface BuildOptions {
+  /** Where services read the time; tests pass a clock they move. */
+  clock?: Clock;
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
@@ -98,8 +109,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerJsonBody(app);
   await app.register(formbody);
+  await app.register(cookie);
 
-  const context = await createContext(config, app.log);
+  const context = await createContext(config, app.log, options);
   app.decorate('context', context);
   app.decorateRequest('principal', null);
   app.decorateRequest('tokenClaims', null);
@@ -107,6 +119,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   // Cross-cutting HTTP concerns, registered before any route so their hooks run first on every request.
   registerRequestIdHeader(app);
+  registerRequestContext(app);
   registerConnectionDraining(app);
   await registerSecurityHeaders(app);
   await registerCors(app, config.corsOrigins);
@@ -140,10 +153,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     ],
   });
   const { authenticator } = context;
-  await app.register(usersRoutes, { users: context.users });
+  const cookieMaxAgeSeconds = config.sessionMaxSeconds;
+  await app.register(usersRoutes, { users: context.users, cookieMaxAgeSeconds });
   await app.register(emailVerificationRoutes, { emailVerification: context.emailVerification, authenticator });
   await app.register(todosRoutes, { todos: context.todos, authenticator });
-  await app.register(accountsRoutes, { prefix: '/api', accounts: context.accounts, authenticator });
+  await app.register(accountsRoutes, { prefix: '/api', accounts: context.accounts, authenticator, cookieMaxAgeSeconds });
+  await app.register(sessionsRoutes, { prefix: '/api', sessions: context.sessions, admin: context.usersAdmin, authenticator, cookieMaxAgeSeconds });
+  await app.register(auditRoutes, { prefix: '/api', audit: context.audit, authenticator });
   await app.register(usersAdminRoutes, { prefix: '/api', admin: context.usersAdmin, authenticator });
   await app.register(cleaningsRoutes, { prefix: '/api', cleanings: context.cleanings, authenticator });
   await app.register(offersRoutes, { prefix: '/api', offers: context.offers, authenticator });
@@ -156,7 +172,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 }
 
 /** Also used by the command line, which needs the same services without HTTP. */
-export async function createContext(config: Config, log: FastifyBaseLogger): Promise<AppContext> {
+export async function createContext(config: Config, log: FastifyBaseLogger, options: BuildOptions = {}): Promise<AppContext> {
+  const clock = options.clock ?? systemClock;
   const secret = resolveSecret(config);
   const database = createDatabase(config);
   try {
@@ -178,7 +195,8 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       log,
     );
     metrics.reportJobQueueDepth(() => jobs.counts());
-    const identity = await createIdentity({ config, secret, database, store, broadcast, jobs, log });
+    const audit = new AuditLog(new AuditRepository(database.db), clock, config.auditRetentionDays);
+    const identity = await createIdentity({ config, secret, database, store, broadcast, jobs, log, clock, audit });
     const { authenticator, accountEvents, usersRepository } = identity;
     const todos = new TodosService(new TodosRepository(database.db));
     const emailVerification = new EmailVerificationService({
@@ -197,7 +215,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       log,
     });
     const marketplace = createMarketplace(database, usersRepository, accountEvents);
-    return { config, database, store, broadcast, mailer, jobs, metrics, ...identity, todos, emailVerification, ...marketplace };
+    return { config, clock, audit, database, store, broadcast, mailer, jobs, metrics, ...identity, todos, emailVerification, ...marketplace };
   } catch (error) {
     await database.close();
     throw error;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type BuildOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 
 import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from '../infra/support/redis.js';
@@ -61,7 +61,7 @@ export interface TestApp {
  * Builds the real app on a fresh database of the chosen dialect. Hashing is made cheap (it is the same code,
  * with smaller argon2 parameters) so suites stay fast; `env` overrides any setting.
  */
-export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spruce-test-'));
   const postgres = dialect === 'postgres' ? await createPostgresDatabase() : null;
   const redis = dialect === 'postgres' && testRedisUrl !== null && env.REDIS_URL === undefined ? { url: testRedisUrl, prefix: uniqueKeyPrefix() } : null;
@@ -82,7 +82,7 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
   const config = loadConfig(fullEnv);
   let app: FastifyInstance;
   try {
-    app = await buildApp(config);
+    app = await buildApp(config, options);
   } catch (error) {
     await postgres?.drop();
     if (redis) await deleteKeysWithPrefix(redis.url, redis.prefix);

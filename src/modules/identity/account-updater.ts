@@ -1,7 +1,9 @@
 import { isUniqueViolation } from '../../db/errors.js';
 import type { UserUpdate } from '../../db/schema.js';
 import { RequestRefusedError, NotFoundError, DomainError } from '../../core/errors.js';
+import type { AuditLog } from '../audit/audit.service.js';
 import type { Authenticator } from './authenticator.js';
+import type { SessionsService } from './sessions.service.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { User, UsersRepository } from './users.repository.js';
 import type { UsersService } from './users.service.js';
@@ -16,6 +18,8 @@ export interface AccountChanges {
   isActive?: boolean;
   isSuperuser?: boolean;
   isVerified?: boolean;
+  /** The session making the change, which a password change leaves running (all others end). */
+  currentSessionId?: string | null;
 }
 
 export interface AccountUpdaterDeps {
@@ -24,6 +28,8 @@ export interface AccountUpdaterDeps {
   hasher: PasswordHasher;
   tokens: AccountTokens;
   authenticator: Authenticator;
+  sessions: SessionsService;
+  audit: AuditLog;
 }
 
 export const notFound = (): DomainError => new NotFoundError('Not Found');
@@ -72,8 +78,24 @@ export class AccountUpdater {
       values.tokens_valid_after = new Date();
     }
     let updated: User | null;
+    let endedSessions: string[] = [];
     try {
-      updated = await this.deps.repository.update(user.id, values);
+      // The change, its audit events and the sessions it ends commit together or not at all.
+      updated = await this.deps.repository.transaction(async (trx) => {
+        const result = await this.deps.repository.update(user.id, values, { trx });
+        if (result === null) return null;
+        const { audit, sessions } = this.deps;
+        await audit.record('account.updated', { subjectId: user.id, detail: { changed } }, trx);
+        if (changes.password !== undefined) {
+          await audit.record('password.changed', { subjectId: user.id }, trx);
+          endedSessions = await sessions.endAllIn(trx, user.id, 'password-changed', changes.currentSessionId ?? null);
+        }
+        if (changes.isActive === false && user.isActive) {
+          await audit.record('account.deactivated', { subjectId: user.id }, trx);
+          endedSessions = await sessions.endAllIn(trx, user.id, 'deactivated');
+        }
+        return result;
+      });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // Taken by another request since the check: say which.
@@ -81,6 +103,7 @@ export class AccountUpdater {
       throw error;
     }
     if (updated === null) throw notFound();
+    await this.deps.sessions.announce(endedSessions);
     await this.deps.authenticator.accountChanged(user.id);
     await this.deps.users.emit({ type: 'updated', user: updated, changed });
     if (values.email !== undefined && !updated.isVerified && updated.isActive) {
@@ -95,14 +118,32 @@ export class AccountUpdater {
    */
   async setPassword(user: User, password: string, options: { ifHashedPassword?: string } = {}): Promise<User | null> {
     const hashed = await this.deps.hasher.hash(password);
-    const updated = await this.deps.repository.update(user.id, { hashed_password: hashed, tokens_valid_after: new Date() }, options);
-    if (updated !== null) await this.deps.authenticator.accountChanged(user.id);
+    let ended: string[] = [];
+    const updated = await this.deps.repository.transaction(async (trx) => {
+      const result = await this.deps.repository.update(user.id, { hashed_password: hashed, tokens_valid_after: new Date() }, { ...options, trx });
+      if (result === null) return null;
+      await this.deps.audit.record('password.reset', { subjectId: user.id }, trx);
+      ended = await this.deps.sessions.endAllIn(trx, user.id, 'password-reset');
+      return result;
+    });
+    if (updated !== null) {
+      await this.deps.sessions.announce(ended);
+      await this.deps.authenticator.accountChanged(user.id);
+    }
     return updated;
   }
 
   /** Deletes the account; its data goes with it by ON DELETE CASCADE. */
   async delete(user: User): Promise<void> {
-    if (!(await this.deps.repository.delete(user.id))) throw notFound();
+    let ended: string[] = [];
+    const deleted = await this.deps.repository.transaction(async (trx) => {
+      // Ended first, so their events are written and every process hears of them; the rows go with the account.
+      ended = await this.deps.sessions.endAllIn(trx, user.id, 'deleted');
+      await this.deps.audit.record('account.deleted', { subjectId: user.id }, trx);
+      return this.deps.repository.delete(user.id, trx);
+    });
+    if (!deleted) throw notFound();
+    await this.deps.sessions.announce(ended);
     await this.deps.authenticator.accountChanged(user.id);
     await this.deps.users.emit({ type: 'deleted', user });
   }

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { allowedMethods } from '../../http/allowed-methods.js';
-import { bearerSecurity, callerOf, requireUser } from '../../http/authentication.js';
+import { bearerSecurity, callerOf, requireUser, sessionIdOf } from '../../http/authentication.js';
+import { clearRefreshCookie, sendTokenPair } from './refresh-cookie.js';
+import { TokenPairResponse } from './sessions.schemas.js';
 import type { Authenticator } from './authenticator.js';
 import { toPublicUser } from './users.repository.js';
 import { Detail, PublicUser } from './users.schemas.js';
 import {
-  BearerToken,
   DeleteMeBody,
   EmailBody,
   RegisterBody,
@@ -20,10 +21,12 @@ import type { AccountsService } from './accounts.service.js';
 export interface AccountsRoutesOptions {
   accounts: AccountsService;
   authenticator: Authenticator;
+  /** SESSION_MAX_SECONDS: the refresh cookie lives no longer than a session can. */
+  cookieMaxAgeSeconds: number;
 }
 
 /** The FastAPI Users routes of the seed, under /api: register, token, verify, reset, log out, and the caller's own account. */
-export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = async (app, { accounts, authenticator }) => {
+export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = async (app, { accounts, authenticator, cookieMaxAgeSeconds }) => {
   const authenticated = { onRequest: requireUser(authenticator) };
   const users = { tags: ['users'] };
   const auth = { tags: ['auth'] };
@@ -58,23 +61,35 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       schema: {
         ...auth,
         summary: 'Log in (OAuth2 password flow, form-encoded); `username` is the email or the name',
+        description:
+          'Starts a session: answers an access token, a refresh token for POST /api/auth/refresh, and expires_in. With ' +
+          '`refresh_cookie=true` the refresh token comes in an HttpOnly cookie scoped to the refresh route instead.',
         consumes: ['application/x-www-form-urlencoded'],
         body: TokenForm,
-        response: { 200: BearerToken, 400: Detail, 422: Detail, 429: Detail },
+        response: { 200: TokenPairResponse, 400: Detail, 422: Detail, 429: Detail },
       },
     },
-    async (request) => {
-      const { username, password } = request.body;
-      const token = await accounts.logIn({ identifier: username, password, address: request.ip });
-      return { access_token: token, token_type: 'bearer' as const };
+    async (request, reply) => {
+      const { username, password, refresh_cookie } = request.body;
+      const pair = await accounts.logIn({ identifier: username, password, address: request.ip, userAgent: request.headers['user-agent'] });
+      return sendTokenPair(reply, pair, refresh_cookie === 'true', cookieMaxAgeSeconds);
     },
   );
 
   app.post(
     '/auth/logout',
-    { ...authenticated, schema: { ...auth, security: bearerSecurity, summary: 'Log out: this token stops working everywhere', response: { 204: Type.Null(), 401: Detail } } },
+    {
+      ...authenticated,
+      schema: {
+        ...auth,
+        security: bearerSecurity,
+        summary: 'Log out: the session ends, its refresh token and every access token of it stop working everywhere',
+        response: { 204: Type.Null(), 401: Detail },
+      },
+    },
     async (request, reply) => {
       if (request.tokenClaims !== null) await accounts.logOut(request.tokenClaims);
+      clearRefreshCookie(reply);
       return reply.code(204).send(null);
     },
   );
@@ -169,7 +184,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     async (request) => {
       const { name, email, password, current_password } = request.body;
       const changes = { name, email, password, currentPassword: current_password };
-      return toPublicUser(await accounts.updateOwn(callerOf(request).id, changes, request.ip));
+      return toPublicUser(await accounts.updateOwn(callerOf(request).id, changes, request.ip, sessionIdOf(request)));
     },
   );
 

@@ -16,8 +16,9 @@ export const TokenForm = Type.Object({
   scope: Type.Optional(Type.String({ maxLength: 1024 })),
   client_id: Type.Optional(Type.String({ maxLength: 1024 })),
   client_secret: Type.Optional(Type.String({ maxLength: 1024 })),
+  /** Spruce: put the refresh token in an HttpOnly cookie instead of the body (browsers). */
+  refresh_cookie: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
 });
-export const BearerToken = Type.Object({ access_token: Type.String(), token_type: Type.Literal('bearer') });
 
 export const EmailBody = Type.Object({ email: Email });
 export const OneTimeToken = Type.String({ minLength: 1, maxLength: 4096 });

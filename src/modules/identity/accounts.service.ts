@@ -1,5 +1,7 @@
 import { RequestRefusedError, invalidInput, NotAuthenticatedError } from '../../core/errors.js';
+import type { AuditLog } from '../audit/audit.service.js';
 import type { Authenticator } from './authenticator.js';
+import type { SessionsService, TokenPair } from './sessions.service.js';
 import type { TokenClaims } from './token-codec.js';
 import type { User, UsersRepository } from './users.repository.js';
 import type { Registration, UsersService } from './users.service.js';
@@ -16,6 +18,8 @@ export interface AccountsServiceDeps {
   authenticator: Authenticator;
   throttle: RequestThrottle;
   updater: AccountUpdater;
+  sessions: SessionsService;
+  audit: AuditLog;
   emailChanges: EmailChanges;
 }
 
@@ -45,15 +49,16 @@ export class AccountsService {
   }
 
   /** The OAuth2 password flow: the username may be the email or the name. */
-  async logIn(attempt: { identifier: string; password: string; address: string }): Promise<string> {
+  async logIn(attempt: { identifier: string; password: string; address: string; userAgent?: string | undefined }): Promise<TokenPair> {
     const outcome = await this.deps.users.logIn({ ...attempt, allowEmail: true });
-    if (outcome.ok) return outcome.token;
+    if (outcome.ok) return outcome.pair;
     throw badRequest(outcome.reason === 'not-verified' ? AccountErrorCode.LOGIN_USER_NOT_VERIFIED : AccountErrorCode.LOGIN_BAD_CREDENTIALS);
   }
 
-  /** This token is refused by every process from now until it expires. */
-  logOut(claims: TokenClaims): Promise<void> {
-    return this.deps.authenticator.revoke(claims);
+  /** The token's session ends (its refresh token and every access token), and this token is refused everywhere. */
+  async logOut(claims: TokenClaims): Promise<void> {
+    if (typeof claims.sid === 'string') await this.deps.sessions.logOut(claims.sid);
+    await this.deps.authenticator.revoke(claims);
   }
 
   /**
@@ -79,7 +84,11 @@ export class AccountsService {
     // A token made for an earlier email must not verify the one the account has now.
     if (claims === null || user === null || user.email !== claims.email) throw badRequest(AccountErrorCode.VERIFY_USER_BAD_TOKEN);
     if (user.isVerified) throw badRequest(AccountErrorCode.VERIFY_USER_ALREADY_VERIFIED);
-    const verified = await this.deps.repository.update(user.id, { is_verified: true });
+    const verified = await this.deps.repository.transaction(async (trx) => {
+      const result = await this.deps.repository.update(user.id, { is_verified: true }, { trx });
+      if (result !== null) await this.deps.audit.record('user.verified', { subjectId: user.id }, trx);
+      return result;
+    });
     if (verified === null) throw badRequest(AccountErrorCode.VERIFY_USER_BAD_TOKEN); // deleted in the meantime
     await this.deps.authenticator.accountChanged(user.id);
     await this.deps.users.emit({ type: 'verified', user: verified });
@@ -124,7 +133,7 @@ export class AccountsService {
    * throttled). A new email is only asked for here: it replaces the old one once confirmed from its mailbox
    * (confirmEmailChange), so the response still shows the account's current email.
    */
-  async updateOwn(userId: string, changes: OwnChanges, address: string): Promise<User> {
+  async updateOwn(userId: string, changes: OwnChanges, address: string, currentSessionId: string | null = null): Promise<User> {
     const user = await this.me(userId);
     const email = changes.email?.toLowerCase();
     const newEmail = email !== undefined && email !== user.email ? email : undefined;
@@ -133,7 +142,7 @@ export class AccountsService {
     }
     // Refused before anything is written, so a refused email never leaves half of a request applied.
     if (newEmail !== undefined) await this.deps.emailChanges.assertCanRequest(user, newEmail);
-    const updated = await this.deps.updater.update(user, { name: changes.name, password: changes.password });
+    const updated = await this.deps.updater.update(user, { name: changes.name, password: changes.password, currentSessionId });
     // After a password change, so the confirmation is bound to the new password.
     if (newEmail !== undefined) await this.deps.emailChanges.request(updated, newEmail);
     return updated;

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../core/clock.js';
 import type { Principal } from '../../core/principal.js';
 import type { Logger } from '../../infra/logger.js';
 import { StoreUnavailableError, type Broadcast, type KeyValueStore } from '../../infra/store/key-value-store.js';
@@ -8,6 +9,9 @@ import type { TokenClaims, TokenCodec } from './token-codec.js';
 export interface PrincipalSource {
   findPrincipal(userId: string): Promise<Principal | null>;
 }
+
+/** When a session's access tokens stop being honoured (epoch ms; 0 once ended or unknown). */
+export type SessionLiveness = (sessionId: string) => Promise<number>;
 
 export interface Authenticated {
   principal: Principal;
@@ -24,6 +28,7 @@ export function issuedAtMs(claims: TokenClaims): number {
 
 const accountChannel = 'auth:account-changed';
 const revokedChannel = 'auth:token-revoked';
+const sessionEndedChannel = 'auth:session-ended';
 const subscribeRetryMs = 5000;
 
 /**
@@ -35,6 +40,8 @@ const subscribeRetryMs = 5000;
 export class Authenticator {
   private readonly principals: ExpiringCache<Principal | null>;
   private readonly revocations: ExpiringCache<boolean>;
+  private readonly sessions: ExpiringCache<number>;
+  private sessionLiveness: SessionLiveness = async () => 0;
   private readonly unsubscribers: (() => Promise<void>)[] = [];
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private stopped = false;
@@ -46,9 +53,16 @@ export class Authenticator {
     private readonly broadcast: Broadcast,
     cacheSeconds: number,
     private readonly log: Pick<Logger, 'warn'>,
+    private readonly clock: Clock = systemClock,
   ) {
     this.principals = new ExpiringCache(cacheSeconds * 1000);
     this.revocations = new ExpiringCache(cacheSeconds * 1000);
+    this.sessions = new ExpiringCache(cacheSeconds * 1000);
+  }
+
+  /** Where session state is read on a cache miss (the sessions service, built after the authenticator). */
+  useSessions(liveness: SessionLiveness): void {
+    this.sessionLiveness = liveness;
   }
 
   /**
@@ -61,6 +75,9 @@ export class Authenticator {
     await this.subscribe(revokedChannel, (message) => {
       const { jti, exp } = JSON.parse(message) as { jti: string; exp: number };
       this.revocations.set(jti, true, exp * 1000 - Date.now());
+    });
+    await this.subscribe(sessionEndedChannel, (message) => {
+      for (const sessionId of message.split(',')) this.sessions.set(sessionId, 0);
     });
   }
 
@@ -97,6 +114,7 @@ export class Authenticator {
     const claims = this.accessTokens.verify(token);
     if (claims === null) return null;
     if (await this.isRevoked(claims)) return null;
+    if (typeof claims.sid === 'string' && !(await this.isSessionLive(claims.sid))) return null;
     const principal = await this.principal(claims.sub);
     if (principal === null || !principal.isActive) return null;
     if (principal.tokensValidAfter !== null && issuedAtMs(claims) < principal.tokensValidAfter) return null;
@@ -128,6 +146,26 @@ export class Authenticator {
     // A revoked token stays revoked until it expires; a live one is re-checked after the cache time.
     this.revocations.set(claims.jti, revoked, revoked ? claims.exp * 1000 - Date.now() : undefined);
     return revoked;
+  }
+
+  /**
+   * Whether the token's session is live. A local cache answers (no round trip per request); every process
+   * learns of an ended session from the broadcast at once, and the cache time bounds a missed one.
+   */
+  private async isSessionLive(sessionId: string): Promise<boolean> {
+    let liveUntil = this.sessions.get(sessionId);
+    if (liveUntil === undefined) {
+      liveUntil = await this.sessionLiveness(sessionId);
+      this.sessions.set(sessionId, liveUntil);
+    }
+    return liveUntil > this.clock.now();
+  }
+
+  /** These sessions ended: every process refuses their access tokens from now on. */
+  async sessionsEnded(sessionIds: string[]): Promise<void> {
+    for (const sessionId of sessionIds) this.sessions.set(sessionId, 0);
+    // Session ids are UUIDs, so a comma separates them safely.
+    await this.broadcast.publish(sessionEndedChannel, sessionIds.join(','));
   }
 
   /** Log out: this token is refused everywhere from now until it would have expired anyway. */

@@ -1,4 +1,7 @@
+import { hkdfSync } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../../core/clock.js';
+import type { AuditLog } from '../audit/audit.service.js';
 import type { Config } from '../../config/config.js';
 import type { DatabaseHandle } from '../../infra/database.js';
 import type { JobQueue } from '../../infra/queue/jobs.js';
@@ -13,6 +16,8 @@ import { Authenticator } from './authenticator.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 import { RequestThrottle } from './request-throttle.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { SessionsService } from './sessions.service.js';
 import { TokenCodec } from './token-codec.js';
 import { UsersAdminService } from './users-admin.service.js';
 import { UsersRepository } from './users.repository.js';
@@ -28,6 +33,7 @@ export interface Identity {
   usersRepository: UsersRepository;
   accounts: AccountsService;
   usersAdmin: UsersAdminService;
+  sessions: SessionsService;
 }
 
 export interface IdentityInfrastructure {
@@ -38,10 +44,12 @@ export interface IdentityInfrastructure {
   broadcast: Broadcast;
   jobs: JobQueue;
   log: FastifyBaseLogger;
+  clock: Clock;
+  audit: AuditLog;
 }
 
 /** Builds the identity services from config and starts the authenticator's broadcast subscriptions. */
-export async function createIdentity({ config, secret, database, store, broadcast, jobs, log }: IdentityInfrastructure): Promise<Identity> {
+export async function createIdentity({ config, secret, database, store, broadcast, jobs, log, clock, audit }: IdentityInfrastructure): Promise<Identity> {
   const hasher = new PasswordHasher(
     { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism },
     config.argon2MaxConcurrency,
@@ -54,6 +62,22 @@ export async function createIdentity({ config, secret, database, store, broadcas
   });
   const usersRepository = new UsersRepository(database.db);
   const accountEvents = new AccountEvents();
+  const authenticatorRef: { current?: Authenticator } = {};
+  const sessions = new SessionsService({
+    repository: new SessionsRepository(database.db),
+    accessTokens,
+    // A key of its own: refresh tokens derive from it, and nothing else signs with it.
+    refreshKey: Buffer.from(hkdfSync('sha256', secret, '', 'spruce refresh tokens', 32)),
+    options: {
+      idleSeconds: config.sessionIdleSeconds,
+      maxSeconds: config.sessionMaxSeconds,
+      reuseGraceSeconds: config.refreshReuseGraceSeconds,
+    },
+    clock,
+    audit,
+    sessionsEnded: async (ids) => authenticatorRef.current?.sessionsEnded(ids),
+    log,
+  });
   const users = new UsersService({
     events: accountEvents,
     reportEventError: (error, event) => log.error({ err: error, event: event.type, userId: event.user.id }, 'account event handler failed'),
@@ -61,6 +85,8 @@ export async function createIdentity({ config, secret, database, store, broadcas
     hasher,
     passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
     accessTokens,
+    sessions,
+    audit,
     requireVerifiedLogin: config.requireVerifiedLogin,
     loginThrottle: new LoginThrottle(store, {
       maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
@@ -74,7 +100,9 @@ export async function createIdentity({ config, secret, database, store, broadcas
       onStoreUnavailable: (error) => log.warn({ err: error }, 'sign-up throttle unavailable; sign-ups pass unthrottled until the store is back'),
     }),
   });
-  const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
+  const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log, clock);
+  authenticator.useSessions((sessionId) => sessions.liveUntil(sessionId));
+  authenticatorRef.current = authenticator;
   await authenticator.start();
   const accountTokens = new AccountTokens({
     secret,
@@ -83,18 +111,22 @@ export async function createIdentity({ config, secret, database, store, broadcas
     resetLifetimeSeconds: config.resetTokenExpireSeconds,
     emailChangeLifetimeSeconds: config.emailChangeTokenExpireSeconds,
   });
-  const updater = new AccountUpdater({ users, repository: usersRepository, hasher, tokens: accountTokens, authenticator });
+  const updater = new AccountUpdater({ users, repository: usersRepository, hasher, tokens: accountTokens, authenticator, sessions, audit });
   const accounts = new AccountsService({
     users,
     repository: usersRepository,
     tokens: accountTokens,
     authenticator,
     updater,
+    sessions,
+    audit,
     emailChanges: new EmailChanges({
       users,
       repository: usersRepository,
       tokens: accountTokens,
       authenticator,
+      sessions,
+      audit,
       store,
       throttle: new RequestThrottle(store, {
         maxPerAccount: config.emailChangeMaxPerAccount,
@@ -116,5 +148,5 @@ export async function createIdentity({ config, secret, database, store, broadcas
     resetTokenExpireSeconds: config.resetTokenExpireSeconds,
     emailChangeTokenExpireSeconds: config.emailChangeTokenExpireSeconds,
   });
-  return { hasher, accessTokens, authenticator, accountEvents, users, usersRepository, accounts, usersAdmin };
+  return { hasher, accessTokens, authenticator, accountEvents, users, usersRepository, accounts, usersAdmin, sessions };
 }

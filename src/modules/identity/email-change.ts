@@ -4,7 +4,9 @@ import type { KeyValueStore } from '../../infra/store/key-value-store.js';
 import type { Authenticator } from './authenticator.js';
 import type { User, UsersRepository } from './users.repository.js';
 import type { UsersService } from './users.service.js';
+import type { AuditLog } from '../audit/audit.service.js';
 import type { AccountTokens } from './account-tokens.js';
+import type { SessionsService } from './sessions.service.js';
 import { AccountErrorCode } from './error-codes.js';
 import type { RequestThrottle } from './request-throttle.js';
 
@@ -13,6 +15,8 @@ export interface EmailChangesDeps {
   repository: UsersRepository;
   tokens: AccountTokens;
   authenticator: Authenticator;
+  sessions: SessionsService;
+  audit: AuditLog;
   store: KeyValueStore;
   /** Requests per account and per new address (EMAIL_CHANGE_MAX_PER_ACCOUNT, EMAIL_CHANGE_MAX_PER_EMAIL). */
   throttle: Pick<RequestThrottle, 'hit'>;
@@ -45,6 +49,7 @@ export class EmailChanges {
   async request(user: User, email: string): Promise<void> {
     const { token, jti } = this.deps.tokens.issueEmailChangeToken(user, email);
     await this.deps.store.set(this.pendingKey(user.id), jti, this.deps.lifetimeSeconds);
+    await this.deps.audit.record('email.change_requested', { subjectId: user.id });
     await this.deps.users.emit({ type: 'email-change-requested', user, newEmail: email, token });
   }
 
@@ -70,14 +75,23 @@ export class EmailChanges {
     if (!(await this.deps.store.deleteIfEquals(this.pendingKey(user.id), claims.jti))) throw badToken();
 
     let updated: User | null;
+    let ended: string[] = [];
     try {
-      updated = await this.deps.repository.update(user.id, { email: claims.to, is_verified: true, tokens_valid_after: new Date() });
+      updated = await this.deps.repository.transaction(async (trx) => {
+        const result = await this.deps.repository.update(user.id, { email: claims.to, is_verified: true, tokens_valid_after: new Date() }, { trx });
+        if (result === null) return null;
+        await this.deps.audit.record('email.changed', { subjectId: user.id }, trx);
+        // The confirmation comes from a mailbox, not from a session: every session of the account ends.
+        ended = await this.deps.sessions.endAllIn(trx, user.id, 'email-changed');
+        return result;
+      });
     } catch (error) {
       // Another account took the address since the check.
       if (isUniqueViolation(error)) throw emailTaken();
       throw error;
     }
     if (updated === null) throw badToken(); // deleted in the meantime
+    await this.deps.sessions.announce(ended);
     await this.deps.authenticator.accountChanged(user.id);
     await this.deps.users.emit({ type: 'email-changed', user: updated, previousEmail: claims.from });
     return updated;

@@ -49,6 +49,14 @@ export class TokenCodec {
   }
 
   /**
+   * A token with a given issue time and id: the same inputs sign the same token, so a refresh answered twice
+   * (see SessionsService) gives the same access token both times.
+   */
+  issueAt(subject: string, issuedAtMs: number, claims: { jti: string; [claim: string]: unknown }): { token: string; jti: string } {
+    return { token: this.sign({ ...claims, sub: subject, iat: Math.floor(issuedAtMs / 1000), iat_ms: issuedAtMs }), jti: claims.jti };
+  }
+
+  /**
    * The claims of a valid token, or null for any token that is malformed, tampered, expired or of another kind.
    * A correctly signed token can still carry claims we never issue (one signed with a leaked or shared key, or
    * by an older version): the claims later code looks up by must have the types it expects, so a strange `sub`

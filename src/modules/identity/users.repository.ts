@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { toBool, toDate, toNullableDate, type Database, type NewUserRow, type UserRow, type UserUpdate } from '../../db/schema.js';
 import type { Principal } from '../../core/principal.js';
 
@@ -46,6 +46,11 @@ export function toPrincipal(user: User): Principal {
 export class UsersRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** Runs `work` in one transaction: a change to an account and its audit event are written together. */
+  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
   async findById(id: string): Promise<User | null> {
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? null : toUser(row);
@@ -86,14 +91,16 @@ export class UsersRepository {
    * `ifHashedPassword` was given and the password hash is no longer that one (a compare-and-set, so a reset
    * token cannot be spent twice by two requests racing each other).
    */
-  async update(id: string, changes: UserUpdate, options: { ifHashedPassword?: string } = {}): Promise<User | null> {
+  async update(id: string, changes: UserUpdate, options: { ifHashedPassword?: string; trx?: Transaction<Database> } = {}): Promise<User | null> {
+    const db = options.trx ?? this.db;
     const values: UserUpdate = { ...changes, updated_at: new Date() };
     if (typeof values.email === 'string') values.email = values.email.toLowerCase();
-    let query = this.db.updateTable('users').set(values).where('id', '=', id);
+    let query = db.updateTable('users').set(values).where('id', '=', id);
     if (options.ifHashedPassword !== undefined) query = query.where('hashed_password', '=', options.ifHashedPassword);
     const result = await query.executeTakeFirst();
     if (result.numUpdatedRows === 0n) return null;
-    return this.findById(id);
+    const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : toUser(row);
   }
 
   /** One page of every user, oldest first; id breaks ties so pages never overlap or skip. */
@@ -114,8 +121,8 @@ export class UsersRepository {
     return Number(row.total);
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  async delete(id: string, trx: Kysely<Database> | Transaction<Database> = this.db): Promise<boolean> {
+    const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
 }

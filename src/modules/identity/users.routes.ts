@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ForbiddenError, NotAuthenticatedError } from '../../core/errors.js';
-import { AccessTokenResponse, Credentials, Detail, SignUpBody, SignUpResponse } from './users.schemas.js';
+import { sendTokenPair } from './refresh-cookie.js';
+import { TokenPairResponse } from './sessions.schemas.js';
+import { Credentials, Detail, SignUpBody, SignUpResponse } from './users.schemas.js';
 import { emailNotVerifiedMessage, type UsersService } from './users.service.js';
 
 /** The ToDo tutorial's account routes: sign-up and log-in by username. */
-export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = async (app, { users }) => {
+export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; cookieMaxAgeSeconds: number }> = async (app, { users, cookieMaxAgeSeconds }) => {
   app.post(
     '/users/sign-up',
     {
@@ -26,19 +28,21 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = a
     {
       schema: {
         tags: ['users'],
-        summary: 'Log in with username and password; returns a bearer token',
+        summary: 'Log in with username and password; returns a bearer token and a refresh token',
+        description: 'Starts a session. With `refresh_cookie: true` the refresh token comes in an HttpOnly cookie scoped to POST /api/auth/refresh.',
         body: Credentials,
-        response: { 200: AccessTokenResponse, 401: Detail, 403: Detail, 422: Detail, 429: Detail, 503: Detail },
+        response: { 200: TokenPairResponse, 401: Detail, 403: Detail, 422: Detail, 429: Detail, 503: Detail },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const outcome = await users.logIn({
         identifier: request.body.username,
         password: request.body.password,
         address: request.ip,
+        userAgent: request.headers['user-agent'],
         allowEmail: false,
       });
-      if (outcome.ok) return { access_token: outcome.token };
+      if (outcome.ok) return sendTokenPair(reply, outcome.pair, request.body.refresh_cookie === true, cookieMaxAgeSeconds);
       // Said only to someone who typed the right password; otherwise one answer for an unknown name, a wrong
       // password and a disabled account: nothing to enumerate.
       if (outcome.reason === 'not-verified') throw new ForbiddenError(emailNotVerifiedMessage);

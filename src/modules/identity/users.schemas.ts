@@ -9,10 +9,14 @@ export const Username = Type.String({ minLength: 4, maxLength: 20, pattern: '^[A
  */
 export const PasswordInput = Type.String({ minLength: 1, maxLength: 4096 });
 
-export const Credentials = Type.Object({ username: Type.String({ maxLength: 320 }), password: PasswordInput });
+export const Credentials = Type.Object({
+  username: Type.String({ maxLength: 320 }),
+  password: PasswordInput,
+  /** Put the refresh token in an HttpOnly cookie instead of the body (browsers). */
+  refresh_cookie: Type.Optional(Type.Boolean()),
+});
 export const SignUpBody = Type.Object({ username: Username, password: PasswordInput });
 export const SignUpResponse = Type.Object({ id: Type.String({ format: 'uuid' }), username: Type.String() });
-export const AccessTokenResponse = Type.Object({ access_token: Type.String() });
 
 export const Detail = Type.Object({ detail: Type.Unknown() }, { description: 'An error, as FastAPI shapes it' });
 

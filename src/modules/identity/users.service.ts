@@ -4,9 +4,11 @@ import { RequestRefusedError, invalidInput, ThrottledError } from '../../core/er
 import type { RequestThrottle } from './request-throttle.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './password-hasher.js';
-import { passwordIssues, passwordProblems, type PasswordPolicyOptions } from './password-policy.js';
 import type { TokenCodec } from './token-codec.js';
+import { passwordIssues, passwordProblems, type PasswordPolicyOptions } from './password-policy.js';
 import type { AccountEvent, AccountEvents } from './account-events.js';
+import type { AuditLog } from '../audit/audit.service.js';
+import type { ClientInfo, SessionsService, TokenPair } from './sessions.service.js';
 import { toPrincipal, type User, type UsersRepository } from './users.repository.js';
 
 export const usernameTakenMessage = 'That username is already taken. Please try another one.';
@@ -32,7 +34,10 @@ export interface UsersServiceDeps {
   users: UsersRepository;
   hasher: PasswordHasher;
   passwordPolicy: PasswordPolicyOptions;
+  /** Signs sessionless access tokens (issueAccessToken), for tools; log-ins go through sessions. */
   accessTokens: TokenCodec;
+  sessions: SessionsService;
+  audit: AuditLog;
   loginThrottle: LoginThrottle;
   /** Sign-ups per client address, both routes together (SIGNUP_MAX_PER_ADDRESS per SIGNUP_WINDOW_SECONDS). */
   signUpThrottle: Pick<RequestThrottle, 'hit'>;
@@ -50,9 +55,11 @@ export interface LoginAttempt {
   address: string;
   /** The /api routes accept an email address in place of the username. */
   allowEmail: boolean;
+  userAgent?: string | undefined;
 }
 
-export type LogInOutcome = { ok: true; user: User; token: string } | { ok: false; reason: 'bad-credentials' | 'not-verified' };
+export type LogInCheck = { ok: true; user: User } | { ok: false; reason: 'bad-credentials' | 'not-verified' };
+export type LogInOutcome = { ok: true; user: User; pair: TokenPair } | { ok: false; reason: 'bad-credentials' | 'not-verified' };
 
 export class UsersService {
   constructor(private readonly deps: UsersServiceDeps) {}
@@ -79,14 +86,15 @@ export class UsersService {
     const hashedPassword = await this.deps.hasher.hash(registration.password);
     let user: User;
     try {
-      user = await this.deps.users.insert({
+      const row = {
         id: randomUUID(),
         username: registration.name,
         email,
         hashed_password: hashedPassword,
         is_superuser: flags.isSuperuser ?? false,
         is_verified: flags.isVerified ?? false,
-      });
+      };
+      user = await this.insertRecorded(row, { route: 'api', superuser: row.is_superuser });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // Another registration took the email or the name since the check: say which.
@@ -117,7 +125,7 @@ export class UsersService {
     const hashedPassword = await this.deps.hasher.hash(password);
     let user: User;
     try {
-      user = await this.deps.users.insert({ id: randomUUID(), username, hashed_password: hashedPassword });
+      user = await this.insertRecorded({ id: randomUUID(), username, hashed_password: hashedPassword }, { route: 'todo' });
     } catch (error) {
       // Two sign-ups for one name at the same moment: the unique index decides, and the loser hears why.
       if (isUniqueViolation(error)) throw new RequestRefusedError(usernameTakenMessage);
@@ -125,6 +133,15 @@ export class UsersService {
     }
     await this.emit({ type: 'registered', user });
     return user;
+  }
+
+  /** Creates the account and its 'user.registered' event in one transaction. */
+  private insertRecorded(row: Parameters<UsersRepository['insert']>[0], detail: Record<string, unknown>): Promise<User> {
+    return this.deps.users.transaction(async (trx) => {
+      const created = await this.deps.users.insert(row, trx);
+      await this.deps.audit.record('user.registered', { subjectId: created.id, detail }, trx);
+      return created;
+    });
   }
 
   emit(event: AccountEvent): Promise<void> {
@@ -151,14 +168,21 @@ export class UsersService {
     const subject = user === null ? { unknownName: attempt.identifier } : { accountId: user.id };
     // Counted before any hashing, atomically: however many guesses arrive at once, at most the limit are checked.
     const retryAfter = await this.deps.loginThrottle.acquire(subject, address);
-    if (retryAfter > 0) throw new ThrottledError(retryAfter, 'Too many failed log-in attempts. Try again later.');
+    if (retryAfter > 0) {
+      await this.deps.audit.record('login.throttled', { subjectId: user?.id ?? null });
+      throw new ThrottledError(retryAfter, 'Too many failed log-in attempts. Try again later.');
+    }
 
     if (user === null) {
       await this.deps.hasher.checkAgainstDummy(password);
+      await this.deps.audit.record('login.failed', { subjectId: null, detail: { reason: 'unknown-name' } });
       return null;
     }
     const check = await this.deps.hasher.check(password, user.hashedPassword);
-    if (!check.valid) return null;
+    if (!check.valid) {
+      await this.deps.audit.record('login.failed', { subjectId: user.id, detail: { reason: 'wrong-password' } });
+      return null;
+    }
     await this.deps.loginThrottle.succeeded(subject, address);
     if (check.needsRehash) {
       // Upgrading a bcrypt (or weaker argon2) hash does not change the password, so existing tokens stay valid.
@@ -177,14 +201,33 @@ export class UsersService {
    * so the answer says nothing about which accounts exist.
    */
   async logIn(attempt: LoginAttempt): Promise<LogInOutcome> {
+    const checked = await this.checkLogIn(attempt);
+    if (!checked.ok) return checked;
+    // A second factor, when the account has one, is asked for here: between "password right" and startSession.
+    const pair = await this.startSession(checked.user, { ip: attempt.address, userAgent: attempt.userAgent });
+    return { ok: true, user: checked.user, pair };
+  }
+
+  /** The first half of a log-in: credentials and the account's state, with no session yet. */
+  async checkLogIn(attempt: LoginAttempt): Promise<LogInCheck> {
     const user = await this.checkCredentials(attempt);
-    if (user === null || !user.isActive) return { ok: false, reason: 'bad-credentials' };
+    if (user === null) return { ok: false, reason: 'bad-credentials' };
+    if (!user.isActive) {
+      await this.deps.audit.record('login.failed', { subjectId: user.id, detail: { reason: 'inactive' } });
+      return { ok: false, reason: 'bad-credentials' };
+    }
     if (this.deps.requireVerifiedLogin && !user.isVerified && (user.email !== null || attempt.allowEmail)) {
+      await this.deps.audit.record('login.failed', { subjectId: user.id, detail: { reason: 'not-verified' } });
       return { ok: false, reason: 'not-verified' };
     }
-    const token = this.issueAccessToken(user);
+    return { ok: true, user };
+  }
+
+  /** The second half: every factor checked, the session starts ('login.succeeded' is written with it). */
+  async startSession(user: User, client: ClientInfo): Promise<TokenPair> {
+    const pair = await this.deps.sessions.start(user.id, client);
     await this.emit({ type: 'logged-in', user });
-    return { ok: true, user, token };
+    return pair;
   }
 
   /** After a password reset: the owner proved they read the account's mail, so earlier failures are forgotten. */
@@ -192,6 +235,10 @@ export class UsersService {
     return this.deps.loginThrottle.clear(userId);
   }
 
+  /**
+   * An access token outside any session (no `sid`): for tools and tests that need a caller without a log-in.
+   * It dies with the account's tokens_valid_after like any token, and expires as usual.
+   */
   issueAccessToken(user: User): string {
     return this.deps.accessTokens.issue(user.id).token;
   }
