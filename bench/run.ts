@@ -4,7 +4,7 @@
  *
  *   BENCH_DATABASE_URL  admin URL of the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)
  *   BENCH_SECONDS       duration of each run (default 10)
- *   npm run bench -- todos login scale feed   (any subset; default: all)
+ *   npm run bench -- todos login refresh scale feed   (any subset; default: all)
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +17,7 @@ import { startApiProcess } from '../test/helpers/processes.js';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const selected = new Set(process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['todos', 'login', 'scale', 'feed']);
+const selected = new Set(process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['todos', 'login', 'refresh', 'scale', 'feed']);
 const password = 'bench-password-1';
 
 async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
@@ -137,6 +137,37 @@ await withDatabase(async (databaseUrl) => {
       const [pacedResult, moreLoginResult] = await Promise.all([paced, moreLogins]);
       record(line('POST /users/log-in (argon2id), 8 conns', moreLoginResult));
       record(line('  meanwhile GET /todos paced at 1,000 req/s', pacedResult));
+    }
+
+    if (selected.has('refresh')) {
+      // Each connection rotates its own session's refresh token: every request spends the token the previous
+      // answer gave it, as a client does (a spent token sent again would be the reuse case, not throughput).
+      const connections = 20;
+      await json(`${one.url}/users/sign-up`, 'POST', { username: 'bench_refresh', password });
+      const startTokens: string[] = [];
+      for (let i = 0; i < connections; i++) {
+        startTokens.push((await json(`${one.url}/users/log-in`, 'POST', { username: 'bench_refresh', password })).refresh_token);
+      }
+      let next = 0;
+      const result = await run({
+        url: `${one.url}/api/auth/refresh`,
+        connections,
+        initialContext: {},
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (request: any, context: any) => {
+              context.token ??= startTokens[next++ % connections];
+              return { ...request, body: JSON.stringify({ refresh_token: context.token }) };
+            },
+            onResponse: (status: number, body: string, context: any) => {
+              if (status === 200) context.token = JSON.parse(body).refresh_token;
+            },
+          },
+        ],
+      } as autocannon.Options);
+      record(line('POST /api/auth/refresh (rotation), 20 conns', result));
     }
 
     if (selected.has('scale')) {

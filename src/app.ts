@@ -29,7 +29,7 @@ import { createStore } from './infra/store/create-store.js';
 import { Metrics } from './infra/metrics.js';
 import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
 import { AuditLog, AuditRepository, auditRoutes } from './modules/audit/index.js';
-import { accountsRoutes, createIdentity, type Identity, sessionsRoutes, usersAdminRoutes, usersRoutes } from './modules/identity/index.js';
+import { accountsRoutes, createIdentity, type Identity, pruneExpired, sessionsRoutes, usersAdminRoutes, usersRoutes } from './modules/identity/index.js';
 import { CleaningsRepository } from './modules/cleanings/cleanings.repository.js';
 import { cleaningsRoutes } from './modules/cleanings/cleanings.routes.js';
 import { CleaningsService } from './modules/cleanings/cleanings.service.js';
@@ -180,7 +180,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger, opti
     if (config.migrateOnStart) await migrateToLatest(database.db);
     const { store, broadcast } = createStore(config, log);
     const mailer = createMailer(config, log);
-    const runJob = createJobRunner(mailer);
+    const runJob = createJobRunner(mailer, { pruneExpired: () => pruneExpired(database.db, clock, config.auditRetentionDays) });
     const metrics = new Metrics(database);
     const jobs = createJobQueue(
       config,
@@ -197,6 +197,10 @@ export async function createContext(config: Config, log: FastifyBaseLogger, opti
     metrics.reportJobQueueDepth(() => jobs.counts());
     const audit = new AuditLog(new AuditRepository(database.db), clock, config.auditRetentionDays);
     const identity = await createIdentity({ config, secret, database, store, broadcast, jobs, log, clock, audit });
+    // With Redis down at start the schedule is set again by the next process to start (or restart).
+    await jobs.repeat({ name: 'prune-expired', data: {} }, config.pruneIntervalSeconds * 1000).catch((error: unknown) =>
+      log.warn({ err: error }, 'could not schedule the prune job; expired sessions and old audit events wait for the next start'),
+    );
     const { authenticator, accountEvents, usersRepository } = identity;
     const todos = new TodosService(new TodosRepository(database.db));
     const emailVerification = new EmailVerificationService({

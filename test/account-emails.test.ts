@@ -14,6 +14,7 @@ class RecordingQueue implements JobQueue {
   async counts(): Promise<Record<string, number>> {
     return { recorded: this.jobs.length };
   }
+  async repeat(): Promise<void> {}
   async close(): Promise<void> {}
 }
 
@@ -125,7 +126,7 @@ describe('account emails', () => {
 
   test('a queue that fails is reported through the events, not thrown at the request', async () => {
     const events = new AccountEvents();
-    registerAccountEmails(events, { enqueue: async () => Promise.reject(new Error('queue down')), counts: async () => ({}), close: async () => {} });
+    registerAccountEmails(events, { enqueue: async () => Promise.reject(new Error('queue down')), counts: async () => ({}), repeat: async () => {}, close: async () => {} });
     const failures: unknown[] = [];
     await events.emit({ type: 'password-reset', user: user() }, (error) => failures.push(error));
     assert.equal((failures[0] as Error).message, 'queue down');

@@ -15,5 +15,6 @@ export { createIdentity, type Identity } from './create-identity.js';
 export { accountsRoutes } from './accounts.routes.js';
 export { usersAdminRoutes } from './users-admin.routes.js';
 export { usersRoutes } from './users.routes.js';
+export { pruneExpired } from './prune.js';
 export { sessionsRoutes } from './sessions.routes.js';
 export type { SessionsService } from './sessions.service.js';

@@ -5,6 +5,7 @@ import type { Database } from '../../db/schema.js';
 import { NotAuthenticatedError, NotFoundError } from '../../core/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { AuditLog } from '../audit/audit.service.js';
+import { keepEndedSessionsMs } from './prune.js';
 import type { Session, SessionsRepository } from './sessions.repository.js';
 import type { TokenCodec } from './token-codec.js';
 
@@ -223,7 +224,7 @@ export class SessionsService {
 
   /** Deletes sessions that ended or expired more than a day ago (kept that long to recognise replays). */
   prune(): Promise<number> {
-    return this.deps.repository.prune(new Date(this.deps.clock.now() - 24 * 60 * 60 * 1000));
+    return this.deps.repository.prune(new Date(this.deps.clock.now() - keepEndedSessionsMs));
   }
 
   private isLive(session: Session, now: Date): boolean {
