@@ -1,6 +1,7 @@
-import { CommandError, createSuperuserUsage } from './cli/command-error.js';
+import { CommandError, createSuperuserUsage, importUsage } from './cli/command-error.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { loadEnvFile } from './config/load-env-file.js';
+import { databaseUnreachable, isConnectionFailure, StartupError } from './config/startup-errors.js';
 import { migrateToLatest } from './db/migrator.js';
 import { createDatabase } from './infra/database.js';
 
@@ -11,14 +12,19 @@ const usage = `Usage: npm run cli -- <command>
 Commands:
   migrate            Run every pending database migration (safe to run from several processes at once)
   create-superuser   Create an active, verified superuser account
+  import             Bring in accounts (and todos) from the tutorial apps' databases
 
-${createSuperuserUsage}`;
+${createSuperuserUsage}
+
+${importUsage}`;
 
 async function migrate(): Promise<void> {
   const config = loadConfig();
   const database = createDatabase(config);
   try {
-    const result = await migrateToLatest(database.db);
+    const result = await migrateToLatest(database.db).catch((error: unknown) => {
+      throw isConnectionFailure(error) ? new StartupError(databaseUnreachable(config, error, 'to run migrations')) : error;
+    });
     const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
     console.log(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`);
   } finally {
@@ -30,6 +36,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   migrate,
   // Loaded only when used: it brings in the whole app, which `migrate` does not need.
   'create-superuser': async (args) => (await import('./cli/create-superuser.js')).createSuperuser(loadConfig(), args),
+  import: async (args) => {
+    const summary = await (await import('./cli/import.js')).runImport(loadConfig(), args);
+    if (summary.failed !== null) process.exitCode = 1;
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);
@@ -41,7 +51,7 @@ if (command === undefined) {
 try {
   await command(args);
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof CommandError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof CommandError || error instanceof StartupError) console.error(error.message);
   else console.error(`Error: ${(error as Error).message}`);
   process.exit(1);
 }

@@ -118,6 +118,15 @@ export interface AuditEventsTable {
   detail: Nullable<string>;
 }
 
+/** A record brought in by an import: which source row became which Spruce row. */
+export interface ImportedRecordsTable {
+  source: string;
+  kind: 'user' | 'todo';
+  source_id: string;
+  target_id: string;
+  imported_at: Timestamp;
+}
+
 export interface Database {
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
@@ -128,6 +137,7 @@ export interface Database {
   offers: OffersTable;
   evaluations: EvaluationsTable;
   profiles: ProfilesTable;
+  imported_records: ImportedRecordsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -4,6 +4,7 @@ import * as marketplace from './2026-11-21-0100-marketplace.js';
 import * as usersCreatedAtIndex from './2026-11-22-0001-users-created-at-index.js';
 import * as sessions from './2026-11-22-1101-sessions.js';
 import * as auditEvents from './2026-11-22-1102-audit-events.js';
+import * as importedRecords from './2026-11-22-1501-imported-records.js';
 
 /**
  * Every migration, by name. Names sort by date, which is the order the Migrator runs them in. A static list
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-0001-users-created-at-index': usersCreatedAtIndex,
   '2026-11-22-1101-sessions': sessions,
   '2026-11-22-1102-audit-events': auditEvents,
+  '2026-11-22-1501-imported-records': importedRecords,
 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { bearerSecurity, requireUser } from '../../http/authentication.js';
+import { bearerSecurity, callerOf, requireUser } from '../../http/authentication.js';
 import { type Authenticator, Detail } from '../identity/index.js';
-import { FeedPage, FeedQuery } from './feed.schemas.js';
+import { FeedQuery, FeedResponse } from './feed.schemas.js';
 import type { FeedService } from './feed.service.js';
 
 export const feedRoutes: FastifyPluginAsyncTypebox<{ feed: FeedService; authenticator: Authenticator }> = async (app, { feed, authenticator }) => {
@@ -11,18 +11,20 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ feed: FeedService; authenti
     '/feed/cleanings',
     {
       schema: {
+        operationId: 'getCleaningFeed',
         tags: ['feed'],
         security: bearerSecurity,
         summary: 'Cleaning jobs created and updated, newest first, one page at a time',
         description:
           'A JSON array, as phresh answers. When more events follow, a `Link: <…>; rel="next"` header (RFC 8288) gives the next page\'s URL; following it never skips or repeats an event, even when timestamps tie.',
         querystring: FeedQuery,
-        response: { 200: FeedPage, 401: Detail, 422: Detail },
+        response: { 200: FeedResponse, 401: Detail, 422: Detail },
       },
     },
     async (request, reply) => {
       const { page_chunk_size, cursor, starting_date } = request.query;
       const page = await feed.cleanings({
+        viewer: callerOf(request),
         chunkSize: page_chunk_size,
         ...(cursor !== undefined ? { cursor } : {}),
         ...(starting_date !== undefined ? { startingDate: starting_date } : {}),

@@ -3,26 +3,30 @@ import { Type } from 'typebox';
 
 export interface ReadinessCheck {
   name: string;
-  /** Resolves true when the dependency answers; must not take longer than a couple of seconds. */
-  check(): Promise<boolean>;
+  /**
+   * Resolves true when the dependency answers, false when it does not, or a word for another state (such as
+   * "pending" migrations); must not take longer than a couple of seconds.
+   */
+  check(): Promise<boolean | string>;
 }
 
-const Checks = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) });
+const Checks = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) }, { title: 'Readiness' });
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ readiness: ReadinessCheck[] }> = async (app, { readiness }) => {
-  app.get('/', { schema: { tags: ['health'], response: { 200: Type.Object({ ping: Type.String() }) } } }, async () => ({ ping: 'pong' }));
+  app.get('/', { schema: { operationId: 'ping', tags: ['health'], summary: 'Answers {"ping": "pong"}: the API is there', response: { 200: Type.Object({ ping: Type.String() }) } } }, async () => ({ ping: 'pong' }));
 
   app.get(
     '/health',
-    { schema: { tags: ['health'], summary: 'Liveness: the process is up', response: { 200: Type.Object({ status: Type.String() }) } } },
+    { schema: { operationId: 'health', tags: ['health'], summary: 'Liveness: the process is up', response: { 200: Type.Object({ status: Type.String() }) } } },
     async () => ({ status: 'ok' }),
   );
 
   app.get(
     '/ready',
-    { schema: { tags: ['health'], summary: 'Readiness: every backing service answers', response: { 200: Checks, 503: Checks } } },
+    { schema: { operationId: 'ready', tags: ['health'], summary: 'Readiness: every backing service answers', response: { 200: Checks, 503: Checks } } },
     async (_request, reply) => {
-      const results = await Promise.all(readiness.map(async (r) => [r.name, (await r.check().catch(() => false)) ? 'ok' : 'unavailable'] as const));
+      const stateOf = (result: boolean | string) => (result === true ? 'ok' : result === false ? 'unavailable' : result);
+      const results = await Promise.all(readiness.map(async (r) => [r.name, stateOf(await r.check().catch(() => false))] as const));
       const ready = results.every(([, state]) => state === 'ok');
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
     },

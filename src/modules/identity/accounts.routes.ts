@@ -17,6 +17,7 @@ import {
   VerifyBody,
 } from './accounts.schemas.js';
 import type { AccountsService } from './accounts.service.js';
+import { TokenError, TokenValidationError, withOAuthError } from './oauth-errors.js';
 
 export interface AccountsRoutesOptions {
   accounts: AccountsService;
@@ -34,7 +35,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
 
   app.options(
     '/users',
-    { schema: { ...users, summary: 'The methods this path supports, in the Allow header', response: { 204: Type.Null() } } },
+    { schema: { operationId: 'usersOptions', ...users, summary: 'The methods this path supports, in the Allow header', response: { 204: Type.Null() } } },
     async (request, reply) => reply.code(204).header('allow', allowedMethods(request.server, request.routeOptions.url ?? '')).send(null),
   );
 
@@ -42,6 +43,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     '/users',
     {
       schema: {
+        operationId: 'register',
         ...users,
         summary: 'Register; a verification email goes out',
         body: RegisterBody,
@@ -59,15 +61,18 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     '/token',
     {
       schema: {
+        operationId: 'issueToken',
         ...auth,
         summary: 'Log in (OAuth2 password flow, form-encoded); `username` is the email or the name',
         description:
           'Starts a session: answers an access token, a refresh token for POST /api/auth/refresh, and expires_in. With ' +
-          '`refresh_cookie=true` the refresh token comes in an HttpOnly cookie scoped to the refresh route instead.',
+          '`refresh_cookie=true` the refresh token comes in an HttpOnly cookie scoped to the refresh route instead. ' +
+          'Errors keep FastAPI Users\' `detail` (`LOGIN_BAD_CREDENTIALS`, `LOGIN_USER_NOT_VERIFIED`) and add OAuth2\'s `error` and `error_description` (RFC 6749, section 5.2).',
         consumes: ['application/x-www-form-urlencoded'],
         body: TokenForm,
-        response: { 200: TokenPairResponse, 400: Detail, 422: Detail, 429: Detail },
+        response: { 200: TokenPairResponse, 400: TokenError, 422: TokenValidationError, 429: Detail },
       },
+      preSerialization: async (_request, reply, payload) => withOAuthError(reply.statusCode, payload),
     },
     async (request, reply) => {
       const { username, password, refresh_cookie } = request.body;
@@ -81,6 +86,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     {
       ...authenticated,
       schema: {
+        operationId: 'logOut',
         ...auth,
         security: bearerSecurity,
         summary: 'Log out: the session ends, its refresh token and every access token of it stop working everywhere',
@@ -98,6 +104,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     '/auth/request-verify-token',
     {
       schema: {
+        operationId: 'requestVerifyToken',
         ...auth,
         summary: 'Mail a new verification token; 202 whether or not the email has an account',
         body: EmailBody,
@@ -112,7 +119,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
 
   app.post(
     '/auth/verify',
-    { schema: { ...auth, summary: 'Verify the email with the mailed token', body: VerifyBody, response: { 200: PublicUser, 400: Detail, 422: Detail, 429: Detail } } },
+    { schema: { operationId: 'verify', ...auth, summary: 'Verify the email with the mailed token', body: VerifyBody, response: { 200: PublicUser, 400: Detail, 422: Detail, 429: Detail } } },
     async (request) => toPublicUser(await accounts.verify(request.body.token, request.ip)),
   );
 
@@ -120,6 +127,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     '/auth/forgot-password',
     {
       schema: {
+        operationId: 'forgotPassword',
         ...auth,
         summary: 'Mail a password reset token; 202 whether or not the email has an account',
         body: EmailBody,
@@ -136,6 +144,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     '/auth/reset-password',
     {
       schema: {
+        operationId: 'resetPassword',
         ...auth,
         summary: 'Set a new password with the mailed token; every older access token stops working',
         body: ResetPasswordBody,
@@ -152,6 +161,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     '/auth/confirm-email',
     {
       schema: {
+        operationId: 'confirmEmail',
         ...auth,
         summary: 'Confirm a new email with the token mailed to it; it replaces the old one, verified, and every older token of the account stops working',
         body: VerifyBody,
@@ -163,7 +173,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
 
   app.get(
     '/users/me',
-    { ...authenticated, schema: { ...me, summary: 'The caller', response: { 200: PublicUser, 401: Detail } } },
+    { ...authenticated, schema: { operationId: 'getMe', ...me, summary: 'The caller', response: { 200: PublicUser, 401: Detail } } },
     async (request) => toPublicUser(await accounts.me(callerOf(request).id)),
   );
 
@@ -172,6 +182,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     {
       ...authenticated,
       schema: {
+        operationId: 'updateMe',
         ...me,
         summary:
           'Change name, password or email; the password and the email need current_password. A new password ends every token of the account, ' +
@@ -193,6 +204,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     {
       ...authenticated,
       schema: {
+        operationId: 'deleteMe',
         ...me,
         summary: 'Delete the account and everything it owns; needs current_password',
         body: DeleteMeBody,

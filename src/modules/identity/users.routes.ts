@@ -11,7 +11,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; cooki
     '/users/sign-up',
     {
       schema: {
-        tags: ['users'],
+        operationId: 'signUp',
+        tags: ['todo-users'],
         summary: 'Create an account',
         body: SignUpBody,
         response: { 201: SignUpResponse, 400: Detail, 422: Detail, 429: Detail, 503: Detail },
@@ -27,7 +28,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; cooki
     '/users/log-in',
     {
       schema: {
-        tags: ['users'],
+        operationId: 'logIn',
+        tags: ['todo-users'],
         summary: 'Log in with username and password; returns a bearer token and a refresh token',
         description: 'Starts a session. With `refresh_cookie: true` the refresh token comes in an HttpOnly cookie scoped to POST /api/auth/refresh.',
         body: Credentials,
