@@ -9,11 +9,16 @@ export const TokenPairResponse = Type.Object({
   token_type: Type.Literal('bearer'),
   refresh_token: Type.Optional(Type.String({ description: 'Absent when the log-in asked for the refresh cookie' })),
   expires_in: Type.Integer({ description: 'Seconds the access token has left' }),
+}, {
+  // The name FastAPI Users' bearer answer has; Spruce adds the session's fields.
+  title: 'BearerResponse',
+  examples: [{ access_token: 'eyJhbGciOiJIUzI1NiJ9.…', token_type: 'bearer', refresh_token: 'q3Jt…', expires_in: 900 }],
 });
 
-export const RefreshBody = Type.Object({
-  refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-});
+export const RefreshBody = Type.Object(
+  { refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })) },
+  { title: 'RefreshRequest', examples: [{ refresh_token: 'q3Jt…' }] },
+);
 
 export const SessionView = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -22,7 +27,10 @@ export const SessionView = Type.Object({
   user_agent: Type.Union([Type.String(), Type.Null()]),
   ip: Type.Union([Type.String(), Type.Null()]),
   current: Type.Boolean({ description: 'Whether this is the session of the token making the request' }),
+}, {
+  title: 'Session',
+  examples: [{ id: '3f0c…', created_at: '2026-11-22T05:00:00.000Z', last_used_at: '2026-11-22T06:00:00.000Z', user_agent: 'Mozilla/5.0', ip: '203.0.113.9', current: true }],
 });
-export const SessionList = Type.Array(SessionView);
+export const SessionList = Type.Array(SessionView, { title: 'SessionList' });
 
 export const SessionIdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
