@@ -1,9 +1,11 @@
 import { hkdfSync } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/secret.js';
+import { systemClock, type Clock } from './core/clock.js';
 import { checkWritableDirectories, databaseUnreachable, isConnectionFailure, StartupError } from './config/startup-errors.js';
 import { migrateToLatest } from './db/migrator.js';
 import { SchemaState } from './db/schema-state.js';
@@ -16,6 +18,7 @@ import { loggerOptions, registerRequestLine } from './http/logging.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerMigrationsGate } from './http/migrations-gate.js';
 import { registerRateLimit } from './http/rate-limit.js';
+import { registerRequestContext } from './http/request-context.js';
 import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -28,20 +31,9 @@ import type { JobQueue } from './infra/queue/jobs.js';
 import { createJobRunner } from './infra/queue/run-job.js';
 import { createStore } from './infra/store/create-store.js';
 import { Metrics } from './infra/metrics.js';
-import { StoreUnavailableError, type Broadcast, type KeyValueStore } from './infra/store/key-value-store.js';
-import { AccountTokens } from './modules/accounts/account-tokens.js';
-import { registerAccountEmails } from './modules/accounts/account-emails.js';
-import { AccountUpdater } from './modules/accounts/account-updater.js';
-import { EmailChanges } from './modules/accounts/email-change.js';
-import { accountsRoutes } from './modules/accounts/accounts.routes.js';
-import { AccountsService } from './modules/accounts/accounts.service.js';
-import { RequestThrottle } from './modules/accounts/request-throttle.js';
-import { usersAdminRoutes } from './modules/accounts/users-admin.routes.js';
-import { UsersAdminService } from './modules/accounts/users-admin.service.js';
-import { Authenticator } from './modules/auth/authenticator.js';
-import { LoginThrottle } from './modules/auth/login-throttle.js';
-import { PasswordHasher } from './modules/auth/password-hasher.js';
-import { TokenCodec } from './modules/auth/token-codec.js';
+import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
+import { AuditLog, AuditRepository, auditRoutes } from './modules/audit/index.js';
+import { accountsRoutes, createIdentity, type Identity, pruneExpired, sessionsRoutes, usersAdminRoutes, usersRoutes } from './modules/identity/index.js';
 import { CleaningsRepository } from './modules/cleanings/cleanings.repository.js';
 import { cleaningsRoutes } from './modules/cleanings/cleanings.routes.js';
 import { CleaningsService } from './modules/cleanings/cleanings.service.js';
@@ -64,34 +56,24 @@ import { ProfilesService } from './modules/profiles/profiles.service.js';
 import { TodosRepository } from './modules/todos/todos.repository.js';
 import { todosRoutes } from './modules/todos/todos.routes.js';
 import { TodosService } from './modules/todos/todos.service.js';
-import { AccountEvents } from './modules/users/account-events.js';
-import { UsersRepository } from './modules/users/users.repository.js';
-import { usersRoutes } from './modules/users/users.routes.js';
-import { UsersService } from './modules/users/users.service.js';
 
 /** The infrastructure and services of one app instance, for routes, the CLI and tests. */
-export interface AppContext {
+export interface AppContext extends Identity {
   config: Config;
+  clock: Clock;
+  audit: AuditLog;
   database: DatabaseHandle;
   store: KeyValueStore;
   broadcast: Broadcast;
   mailer: Mailer;
   jobs: JobQueue;
   metrics: Metrics;
-  hasher: PasswordHasher;
-  accessTokens: TokenCodec;
-  authenticator: Authenticator;
-  accountEvents: AccountEvents;
-  users: UsersService;
-  usersRepository: UsersRepository;
   todos: TodosService;
   cleanings: CleaningsService;
   offers: OffersService;
   evaluations: EvaluationsService;
   profiles: ProfilesService;
   feed: FeedService;
-  accounts: AccountsService;
-  usersAdmin: UsersAdminService;
   emailVerification: EmailVerificationService;
 }
 
@@ -105,7 +87,12 @@ declare module 'fastify' {
  * Builds the whole app without listening: the server and every test go through here. Infrastructure is chosen
  * from config (SQLite or PostgreSQL, memory or Redis) and closed when the app closes.
  */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+export interface BuildOptions {
+  /** Where services read the time; tests pass a clock they move. */
+  clock?: Clock;
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     ...loggerOptions(config),
     trustProxy: config.trustProxy,
@@ -127,8 +114,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerJsonBody(app);
   await app.register(formbody);
+  await app.register(cookie);
 
-  const context = await createContext(config, app.log);
+  const context = await createContext(config, app.log, options);
   app.decorate('context', context);
   app.decorateRequest('principal', null);
   app.decorateRequest('tokenClaims', null);
@@ -136,6 +124,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   // Cross-cutting HTTP concerns, registered before any route so their hooks run first on every request.
   registerRequestIdHeader(app);
+  registerRequestContext(app);
   registerConnectionDraining(app);
   registerSecurityHeaders(app);
   await registerCors(app, config.corsOrigins);
@@ -161,10 +150,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     ],
   });
   const { authenticator } = context;
-  await app.register(usersRoutes, { users: context.users });
+  const cookieMaxAgeSeconds = config.sessionMaxSeconds;
+  await app.register(usersRoutes, { users: context.users, cookieMaxAgeSeconds });
   await app.register(emailVerificationRoutes, { emailVerification: context.emailVerification, authenticator });
   await app.register(todosRoutes, { todos: context.todos, authenticator });
-  await app.register(accountsRoutes, { prefix: '/api', accounts: context.accounts, authenticator });
+  await app.register(accountsRoutes, { prefix: '/api', accounts: context.accounts, authenticator, cookieMaxAgeSeconds });
+  await app.register(sessionsRoutes, { prefix: '/api', sessions: context.sessions, admin: context.usersAdmin, authenticator, cookieMaxAgeSeconds });
+  await app.register(auditRoutes, { prefix: '/api', audit: context.audit, authenticator });
   await app.register(usersAdminRoutes, { prefix: '/api', admin: context.usersAdmin, authenticator });
   await app.register(cleaningsRoutes, { prefix: '/api', cleanings: context.cleanings, authenticator });
   await app.register(offersRoutes, { prefix: '/api', offers: context.offers, authenticator });
@@ -178,7 +170,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 }
 
 /** Also used by the command line, which needs the same services without HTTP. */
-export async function createContext(config: Config, log: FastifyBaseLogger): Promise<AppContext> {
+export async function createContext(config: Config, log: FastifyBaseLogger, options: BuildOptions = {}): Promise<AppContext> {
+  const clock = options.clock ?? systemClock;
   checkWritableDirectories(config);
   const secret = resolveSecret(config);
   const database = await createDatabase(config);
@@ -190,7 +183,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     }
     const { store, broadcast } = await createStore(config, log);
     const mailer = await createMailer(config, log);
-    const runJob = createJobRunner(mailer);
+    const runJob = createJobRunner(mailer, { pruneExpired: () => pruneExpired(database.db, clock, config.auditRetentionDays) });
     const metrics = new Metrics(database);
     const jobs = await createJobQueue(
       config,
@@ -205,79 +198,14 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       log,
     );
     metrics.reportJobQueueDepth(() => jobs.counts());
-    const hasher = new PasswordHasher(
-      { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism },
-      config.argon2MaxConcurrency,
+    const audit = new AuditLog(new AuditRepository(database.db), clock, config.auditRetentionDays);
+    const identity = await createIdentity({ config, secret, database, store, broadcast, jobs, log, clock, audit });
+    // With Redis down at start the schedule is set again by the next process to start (or restart).
+    await jobs.repeat({ name: 'prune-expired', data: {} }, config.pruneIntervalSeconds * 1000).catch((error: unknown) =>
+      log.warn({ err: error }, 'could not schedule the prune job; expired sessions and old audit events wait for the next start'),
     );
-    const accessTokens = new TokenCodec({
-      secret,
-      algorithm: config.jwtAlgorithm,
-      audience: config.jwtAudience,
-      lifetimeSeconds: config.accessTokenExpireSeconds,
-    });
-    const usersRepository = new UsersRepository(database.db);
-    const accountEvents = new AccountEvents();
-    const users = new UsersService({
-      events: accountEvents,
-      reportEventError: (error, event) => log.error({ err: error, event: event.type, userId: event.user.id }, 'account event handler failed'),
-      users: usersRepository,
-      hasher,
-      passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
-      accessTokens,
-      requireVerifiedLogin: config.requireVerifiedLogin,
-      loginThrottle: new LoginThrottle(store, {
-        maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
-        maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
-        windowSeconds: config.loginFailureWindowSeconds,
-      }),
-      signUpThrottle: signUpThrottleFailingOpen(
-        new RequestThrottle(store, { maxPerAddress: config.signUpMaxPerAddress, windowSeconds: config.signUpWindowSeconds }),
-        log,
-      ),
-    });
-    const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
-    await authenticator.start();
+    const { authenticator, accountEvents, usersRepository } = identity;
     const todos = new TodosService(new TodosRepository(database.db));
-    const accountTokens = new AccountTokens({
-      secret,
-      algorithm: config.jwtAlgorithm,
-      verifyLifetimeSeconds: config.verifyTokenExpireSeconds,
-      resetLifetimeSeconds: config.resetTokenExpireSeconds,
-      emailChangeLifetimeSeconds: config.emailChangeTokenExpireSeconds,
-    });
-    const updater = new AccountUpdater({ users, repository: usersRepository, hasher, tokens: accountTokens, authenticator });
-    const accounts = new AccountsService({
-      users,
-      repository: usersRepository,
-      tokens: accountTokens,
-      authenticator,
-      updater,
-      emailChanges: new EmailChanges({
-        users,
-        repository: usersRepository,
-        tokens: accountTokens,
-        authenticator,
-        store,
-        throttle: new RequestThrottle(store, {
-          maxPerAccount: config.emailChangeMaxPerAccount,
-          maxPerEmail: config.emailChangeMaxPerEmail,
-          windowSeconds: config.emailChangeWindowSeconds,
-        }),
-        lifetimeSeconds: config.emailChangeTokenExpireSeconds,
-      }),
-      // The log-in limits double as the limits of the other guessable or mail-sending account actions.
-      throttle: new RequestThrottle(store, {
-        maxPerAddress: config.loginMaxFailuresPerAddress,
-        maxPerEmail: config.loginMaxFailuresPerAccount,
-        windowSeconds: config.loginFailureWindowSeconds,
-      }),
-    });
-    const usersAdmin = new UsersAdminService(usersRepository, updater);
-    registerAccountEmails(accountEvents, jobs, {
-      verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,
-      resetTokenExpireSeconds: config.resetTokenExpireSeconds,
-      emailChangeTokenExpireSeconds: config.emailChangeTokenExpireSeconds,
-    });
     const emailVerification = new EmailVerificationService({
       store,
       users: usersRepository,
@@ -294,7 +222,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       log,
     });
     const marketplace = createMarketplace(database, usersRepository, accountEvents);
-    return { config, database, store, broadcast, mailer, jobs, metrics, hasher, accessTokens, authenticator, accountEvents, users, usersRepository, todos, accounts, usersAdmin, emailVerification, ...marketplace };
+    return { config, clock, audit, database, store, broadcast, mailer, jobs, metrics, ...identity, todos, emailVerification, ...marketplace };
   } catch (error) {
     await database.close();
     throw error;
@@ -302,7 +230,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
 }
 
 /** The cleaning-jobs marketplace: its services, and the profile every new account gets. */
-function createMarketplace(database: DatabaseHandle, usersRepository: UsersRepository, accountEvents: AccountEvents) {
+function createMarketplace(database: DatabaseHandle, usersRepository: Identity['usersRepository'], accountEvents: Identity['accountEvents']) {
   const cleaningsRepository = new CleaningsRepository(database.db);
   const offersRepository = new OffersRepository(database.db);
   const profiles = new ProfilesService(new ProfilesRepository(database.db), usersRepository);
@@ -331,20 +259,3 @@ export async function closeContext(context: AppContext): Promise<void> {
   await context.database.close();
 }
 
-/**
- * The sign-up throttle guards against floods of password hashes, not against guessing, so with the shared store
- * down it lets sign-ups through (logged) rather than closing registration: the service keeps working without Redis,
- * as the log-in throttle, which guards passwords, does not.
- */
-function signUpThrottleFailingOpen(throttle: RequestThrottle, log: FastifyBaseLogger): Pick<RequestThrottle, 'hit'> {
-  return {
-    hit: async (action, who) => {
-      try {
-        await throttle.hit(action, who);
-      } catch (error) {
-        if (!(error instanceof StoreUnavailableError)) throw error;
-        log.warn({ action }, 'sign-up throttle unavailable: the shared store does not answer; sign-up allowed');
-      }
-    },
-  };
-}

@@ -1,7 +1,10 @@
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config/config.js';
 import { loadEnvFile } from './config/load-env-file.js';
+import { systemClock } from './core/clock.js';
+import { createDatabase } from './infra/database.js';
 import { createMailer } from './infra/mailer/create-mailer.js';
+import { pruneExpired } from './modules/identity/index.js';
 import { startBullWorker } from './infra/queue/bull-queue.js';
 import { createJobRunner } from './infra/queue/run-job.js';
 
@@ -36,7 +39,10 @@ if (config.redisUrl === null) {
 }
 
 const mailer = await createMailer(config, logger);
-const worker = startBullWorker(config, createJobRunner(mailer), logger);
+// The scheduled prune needs the database; the pool opens its connections only when a prune runs.
+const database = await createDatabase(config);
+const auditRetentionDays = config.auditRetentionDays;
+const worker = startBullWorker(config, createJobRunner(mailer, { pruneExpired: () => pruneExpired(database.db, systemClock, auditRetentionDays) }), logger);
 logger.info({ mailer: config.smtpUrl === null ? 'outbox' : 'smtp' }, 'Worker started');
 
 let stopping = false;
@@ -51,6 +57,7 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   try {
     await worker.close();
     await mailer.close();
+    await database.close();
   } catch (error) {
     logger.error({ err: error }, 'Error while stopping');
     process.exit(1);

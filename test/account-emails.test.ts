@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Job, JobQueue } from '../src/infra/queue/jobs.js';
-import { escapeHtml, maskEmail, registerAccountEmails, withinDuration } from '../src/modules/accounts/account-emails.js';
-import { AccountEvents } from '../src/modules/users/account-events.js';
-import type { User } from '../src/modules/users/users.repository.js';
+import { escapeHtml } from '../src/core/escape-html.js';
+import { maskEmail, registerAccountEmails, withinDuration } from '../src/modules/identity/account-emails.js';
+import { AccountEvents } from '../src/modules/identity/account-events.js';
+import type { User } from '../src/modules/identity/users.repository.js';
 
 /** Keeps what would have been queued, in order. */
 class RecordingQueue implements JobQueue {
@@ -14,6 +15,7 @@ class RecordingQueue implements JobQueue {
   async counts(): Promise<Record<string, number>> {
     return { recorded: this.jobs.length };
   }
+  async repeat(): Promise<void> {}
   async close(): Promise<void> {}
 }
 
@@ -125,7 +127,7 @@ describe('account emails', () => {
 
   test('a queue that fails is reported through the events, not thrown at the request', async () => {
     const events = new AccountEvents();
-    registerAccountEmails(events, { enqueue: async () => Promise.reject(new Error('queue down')), counts: async () => ({}), close: async () => {} });
+    registerAccountEmails(events, { enqueue: async () => Promise.reject(new Error('queue down')), counts: async () => ({}), repeat: async () => {}, close: async () => {} });
     const failures: unknown[] = [];
     await events.emit({ type: 'password-reset', user: user() }, (error) => failures.push(error));
     assert.equal((failures[0] as Error).message, 'queue down');

@@ -156,7 +156,8 @@ for (const dialect of dialects) {
           const res = await logIn(t, username, apiPassword);
           assert.equal(res.statusCode, 200, username);
           const body = res.json();
-          assert.deepEqual(Object.keys(body).sort(), ['access_token', 'token_type']);
+          // Issue 11 adds the session's refresh token and the access token's lifetime to today's two fields.
+          assert.deepEqual(Object.keys(body).sort(), ['access_token', 'expires_in', 'refresh_token', 'token_type']);
           assert.equal(body.token_type, 'bearer');
           assert.equal((await me(bearer(body.access_token))).json().id, user.id);
           assert.equal((await todos(bearer(body.access_token))).statusCode, 200);

@@ -16,7 +16,8 @@ describe('configuration', () => {
     assert.equal(config.migrateOnStart, true);
     assert.equal(config.redisUrl, null);
     assert.equal(config.jwtAlgorithm, 'HS256');
-    assert.equal(config.accessTokenExpireSeconds, 3600);
+    // Issue 11: access tokens are short-lived now that sessions refresh them.
+    assert.equal(config.accessTokenExpireSeconds, 900);
     assert.match(config.sqlitePath, /data[/\\]spruce\.db$/);
   });
 

@@ -107,6 +107,33 @@ suiteUnless('scale-out: two API processes and a worker on one PostgreSQL and one
     assert.equal((await call(a.url, 'GET', '/todos', undefined, headers)).status, 401);
   });
 
+  test('a session ended through one process has its access token refused by the other within 100 ms', async () => {
+    await signUpAndLogIn(a, a, 'two_sessions');
+    const logIn = async (api: ApiProcess) => {
+      const res = await call(api.url, 'POST', '/users/log-in', { username: 'two_sessions', password });
+      assert.ok(res.status === 200, JSON.stringify(res));
+      return { authorization: `Bearer ${res.body.access_token}` };
+    };
+    const doomed = await logIn(b);
+    const keeper = await logIn(a);
+    // B has seen the doomed session live and caches that.
+    assert.equal((await call(b.url, 'GET', '/todos', undefined, doomed)).status, 200);
+    const sessions = await call(a.url, 'GET', '/api/users/me/sessions', undefined, keeper);
+    assert.ok(sessions.status === 200);
+    const target = (sessions.body as { id: string; current: boolean }[]).find((s) => !s.current);
+    assert.ok(target);
+    assert.equal((await call(a.url, 'DELETE', `/api/users/me/sessions/${target.id}`, undefined, keeper)).status, 204);
+    const ended = Date.now();
+    for (;;) {
+      const status = (await call(b.url, 'GET', '/todos', undefined, doomed)).status;
+      if (status === 401) break;
+      assert.equal(status, 200);
+      assert.ok(Date.now() - ended < 100, 'B still honours the ended session after 100 ms');
+    }
+    assert.ok(Date.now() - ended < 100, `refused after ${Date.now() - ended} ms`);
+    assert.equal((await call(a.url, 'GET', '/todos', undefined, keeper)).status, 200);
+  });
+
   test('an OTP requested through one process is verified through the other, the email delivered by the worker', async () => {
     const headers = await signUpAndLogIn(a, b, 'otp_user');
     const email = 'otp.user@example.com';

@@ -97,7 +97,8 @@ for (const dialect of dialects) {
         const payload = JSON.parse(Buffer.from(access_token.split('.')[1], 'base64url').toString());
         assert.equal(payload.sub, id);
         assert.equal(payload.aud, 'spruce:auth');
-        assert.equal(payload.exp - payload.iat, 3600);
+        // Issue 11: 15-minute access tokens by default; the session's refresh token renews them.
+        assert.equal(payload.exp - payload.iat, 900);
         assert.match(payload.jti, /^[0-9a-f-]{36}$/);
         const header = JSON.parse(Buffer.from(access_token.split('.')[0], 'base64url').toString());
         assert.equal(header.alg, 'HS256');

@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { closeContext, createContext } from '../app.js';
 import type { Config } from '../config/config.js';
-import { HttpError } from '../http/errors.js';
-import { followsUsernameRules, isEmailAddress, usernameRules } from '../modules/users/account-rules.js';
+import { DomainError, InvalidInputError } from '../core/errors.js';
+import { followsUsernameRules, isEmailAddress, usernameRules } from '../modules/identity/account-rules.js';
 import { CommandError, createSuperuserUsage } from './command-error.js';
 import { promptHidden } from './hidden-prompt.js';
 
@@ -22,8 +22,9 @@ function checkInput(email: string, name: string): void {
   if (!followsUsernameRules(name)) throw new CommandError(`The name must be ${usernameRules}; got "${name}".`);
 }
 
-function describe(error: HttpError): string {
-  if (Array.isArray(error.detail)) return error.detail.map((issue: { msg?: string }) => issue.msg ?? String(issue)).join('\n');
+/** A domain error as a sentence for the person at the terminal. */
+function describe(error: DomainError): string {
+  if (error instanceof InvalidInputError) return error.issues.map((issue) => issue.msg).join('\n');
   return typeof error.detail === 'string' ? error.detail : JSON.stringify(error.detail);
 }
 
@@ -46,7 +47,7 @@ export async function createSuperuser(config: Config, args: string[]): Promise<v
     );
     console.log(`Created superuser ${user.username} <${user.email}> (${user.id}).`);
   } catch (error) {
-    if (error instanceof HttpError && error.statusCode < 500) throw new CommandError(describe(error));
+    if (error instanceof DomainError) throw new CommandError(describe(error));
     throw error;
   } finally {
     await closeContext(context);

@@ -34,6 +34,15 @@ export interface Config {
   emailChangeTokenExpireSeconds: number;
   /** How long a process may trust its local copy of account state and token revocation between broadcasts. */
   authCacheSeconds: number;
+  /** A session ends after this long without a refresh. */
+  sessionIdleSeconds: number;
+  /** A session ends this long after its log-in, however active. */
+  sessionMaxSeconds: number;
+  /** A spent refresh token presented again within this answers the same pair (tabs refreshing at once). */
+  refreshReuseGraceSeconds: number;
+  auditRetentionDays: number;
+  /** How often expired sessions and old audit events are pruned. */
+  pruneIntervalSeconds: number;
 
   passwordMinLength: number;
   passwordMaxLength: number;
@@ -249,11 +258,16 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey,
     jwtAlgorithm: read.oneOf('JWT_ALGORITHM', ['HS256', 'HS384', 'HS512'] as const, 'HS256'),
     jwtAudience: read.string('JWT_AUDIENCE', 'spruce:auth'),
-    accessTokenExpireSeconds: read.int('ACCESS_TOKEN_EXPIRE_SECONDS', 3600, 10, 60 * 60 * 24 * 30),
+    accessTokenExpireSeconds: read.int('ACCESS_TOKEN_EXPIRE_SECONDS', 900, 10, 60 * 60 * 24 * 30),
     verifyTokenExpireSeconds: read.int('VERIFY_TOKEN_EXPIRE_SECONDS', 60 * 60 * 24, 60, 60 * 60 * 24 * 30),
     resetTokenExpireSeconds: read.int('RESET_TOKEN_EXPIRE_SECONDS', 60 * 60, 60, 60 * 60 * 24),
     emailChangeTokenExpireSeconds: read.int('EMAIL_CHANGE_TOKEN_EXPIRE_SECONDS', 60 * 60, 60, 60 * 60 * 24),
     authCacheSeconds: read.int('AUTH_CACHE_SECONDS', 30, 0, 3600),
+    sessionIdleSeconds: read.int('SESSION_IDLE_SECONDS', 14 * 24 * 60 * 60, 60, 60 * 60 * 24 * 365),
+    sessionMaxSeconds: read.int('SESSION_MAX_SECONDS', 90 * 24 * 60 * 60, 60, 60 * 60 * 24 * 365 * 2),
+    refreshReuseGraceSeconds: read.int('REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
+    auditRetentionDays: read.int('AUDIT_RETENTION_DAYS', 365, 1, 365 * 20),
+    pruneIntervalSeconds: read.int('PRUNE_INTERVAL_SECONDS', 60 * 60, 10, 60 * 60 * 24 * 7),
 
     passwordMinLength,
     passwordMaxLength,

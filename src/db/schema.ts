@@ -78,6 +78,46 @@ export interface ProfilesTable {
   updated_at: Timestamp;
 }
 
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+/** A log-in session; its refresh tokens live in refresh_tokens. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
+  idle_expires_at: Timestamp;
+  absolute_expires_at: Timestamp;
+  ended_at: NullableTimestamp;
+  end_reason: Nullable<string>;
+  user_agent: Nullable<string>;
+  ip: Nullable<string>;
+}
+
+/** A refresh token, by its SHA-256 hash only. */
+export interface RefreshTokensTable {
+  token_hash: string;
+  session_id: string;
+  created_at: Timestamp;
+  spent_at: NullableTimestamp;
+  child_hash: Nullable<string>;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  created_at: Timestamp;
+  event: string;
+  actor_type: string;
+  actor_id: Nullable<string>;
+  subject_id: Nullable<string>;
+  session_id: Nullable<string>;
+  ip: Nullable<string>;
+  user_agent: Nullable<string>;
+  request_id: Nullable<string>;
+  /** JSON text. */
+  detail: Nullable<string>;
+}
+
 /** A record brought in by an import: which source row became which Spruce row. */
 export interface ImportedRecordsTable {
   source: string;
@@ -88,6 +128,9 @@ export interface ImportedRecordsTable {
 }
 
 export interface Database {
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  audit_events: AuditEventsTable;
   users: UsersTable;
   todos: TodosTable;
   cleanings: CleaningsTable;
@@ -107,6 +150,9 @@ export type OfferRow = Selectable<OffersTable>;
 export type EvaluationRow = Selectable<EvaluationsTable>;
 export type NewEvaluationRow = Insertable<EvaluationsTable>;
 export type ProfileRow = Selectable<ProfilesTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;
+export type NewAuditEventRow = Insertable<AuditEventsTable>;
 
 export function toBool(value: boolean | number): boolean {
   return value === true || value === 1;

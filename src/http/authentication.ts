@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Authenticator, Principal } from '../modules/auth/authenticator.js';
-import type { TokenClaims } from '../modules/auth/token-codec.js';
+import type { Principal } from '../core/principal.js';
+import type { Authenticator, TokenClaims } from '../modules/identity/index.js';
+import { currentRequestContext } from '../core/request-context.js';
 import { HttpError } from './errors.js';
 
 declare module 'fastify' {
@@ -30,6 +31,13 @@ export function requireUser(authenticator: Authenticator) {
     if (authenticated === null) throw notAuthorized();
     request.principal = authenticated.principal;
     request.tokenClaims = authenticated.claims;
+    // The audit log records who acted, and in which session.
+    const context = currentRequestContext();
+    if (context !== undefined) {
+      context.actorId = authenticated.principal.id;
+      context.actorIsSuperuser = authenticated.principal.isSuperuser;
+      context.sessionId = sessionIdOf(request);
+    }
   };
 }
 
@@ -42,4 +50,10 @@ export async function requireSuperuser(request: FastifyRequest, _reply: FastifyR
 export function callerOf(request: FastifyRequest): Principal {
   if (request.principal === null) throw notAuthorized();
   return request.principal;
+}
+
+/** The session of the request's access token (null for a token from before sessions, or none). */
+export function sessionIdOf(request: FastifyRequest): string | null {
+  const sid = request.tokenClaims?.sid;
+  return typeof sid === 'string' ? sid : null;
 }

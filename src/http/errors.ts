@@ -1,16 +1,22 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  InvalidInputError,
+  NotAuthenticatedError,
+  NotFoundError,
+  RequestRefusedError,
+  ThrottledError,
+  type ValidationIssue,
+} from '../core/errors.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { StoreUnavailableError } from '../infra/store/key-value-store.js';
 import { methodsAtPath } from './allowed-methods.js';
 
-/** One entry of a FastAPI-style 422 body: where the problem is, what it is for a person, and its kind. */
-export interface ValidationIssue {
-  loc: (string | number)[];
-  msg: string;
-  type: string;
-}
+export type { ValidationIssue };
 
 /** An error whose status and `detail` go to the client as they are. Throw it from services and routes. */
 export class HttpError extends Error {
@@ -105,6 +111,21 @@ export function toValidationIssues(errors: AjvIssue[], part: string | undefined)
     });
 }
 
+/**
+ * The one place domain errors become HTTP: each kind's status, and the headers its answer carries (a bearer
+ * challenge with 401, Retry-After with 429).
+ */
+export function toHttpError(error: DomainError): HttpError {
+  if (error instanceof InvalidInputError) return new HttpError(422, error.issues);
+  if (error instanceof ThrottledError) return new HttpError(429, error.detail, { 'Retry-After': String(error.retryAfterSeconds) });
+  if (error instanceof NotAuthenticatedError) return new HttpError(401, error.detail, { 'WWW-Authenticate': 'Bearer' });
+  if (error instanceof ForbiddenError) return new HttpError(403, error.detail);
+  if (error instanceof NotFoundError) return new HttpError(404, error.detail);
+  if (error instanceof ConflictError) return new HttpError(409, error.detail);
+  if (error instanceof RequestRefusedError) return new HttpError(400, error.detail);
+  return new HttpError(400, error.detail);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const allowed = methodsAtPath(app, request.url);
@@ -115,7 +136,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     void reply.code(404).send({ detail: 'Not Found' });
   });
 
-  app.setErrorHandler((error: FastifyError & { validationContext?: string }, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((thrown: FastifyError & { validationContext?: string }, request: FastifyRequest, reply: FastifyReply) => {
+    const error = thrown instanceof DomainError ? toHttpError(thrown) : thrown;
     if (error instanceof HttpError) {
       void reply.code(error.statusCode).headers(error.headers).send({ detail: error.detail });
       return;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type BuildOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { mysqlConnectionOptions } from '../../src/infra/database.js';
 
@@ -95,7 +95,7 @@ export interface TestApp {
  * Builds the real app on a fresh database of the chosen dialect. Hashing is made cheap (it is the same code,
  * with smaller argon2 parameters) so suites stay fast; `env` overrides any setting.
  */
-export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spruce-test-'));
   const server = dialect === 'sqlite' ? null : await createServerDatabase(dialect);
   const redis = dialect !== 'sqlite' && testRedisUrl !== null && env.REDIS_URL === undefined ? { url: testRedisUrl, prefix: uniqueKeyPrefix() } : null;
@@ -116,7 +116,7 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
   const config = loadConfig(fullEnv);
   let app: FastifyInstance;
   try {
-    app = await buildApp(config);
+    app = await buildApp(config, options);
   } catch (error) {
     await server?.drop();
     if (redis) await deleteKeysWithPrefix(redis.url, redis.prefix);

@@ -2,6 +2,8 @@ import type { Migration } from 'kysely';
 import * as usersAndTodos from './2026-11-21-0001-users-and-todos.js';
 import * as marketplace from './2026-11-21-0100-marketplace.js';
 import * as usersCreatedAtIndex from './2026-11-22-0001-users-created-at-index.js';
+import * as sessions from './2026-11-22-1101-sessions.js';
+import * as auditEvents from './2026-11-22-1102-audit-events.js';
 import * as importedRecords from './2026-11-22-1501-imported-records.js';
 
 /**
@@ -12,5 +14,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21-0001-users-and-todos': usersAndTodos,
   '2026-11-21-0100-marketplace': marketplace,
   '2026-11-22-0001-users-created-at-index': usersCreatedAtIndex,
+  '2026-11-22-1101-sessions': sessions,
+  '2026-11-22-1102-audit-events': auditEvents,
   '2026-11-22-1501-imported-records': importedRecords,
 };

@@ -62,6 +62,15 @@ export class BullQueue implements JobQueue {
     }
   }
 
+  /** One scheduler per job name: every process upserts the same one, so the job runs once per period. */
+  async repeat(job: Job, everyMs: number): Promise<void> {
+    try {
+      await this.queue.upsertJobScheduler(job.name, { every: everyMs }, { name: job.name, data: job.data });
+    } catch (error) {
+      throw new StoreUnavailableError('The job queue is unavailable', { cause: error });
+    }
+  }
+
   /** The most recent jobs that failed on every attempt (BullMQ keeps them in its failed set). */
   async counts(): Promise<Record<string, number>> {
     try {

@@ -20,6 +20,7 @@ export async function createJobQueue(
   const worker = startBullWorker(config, handler, logger);
   return {
     enqueue: (job) => queue.enqueue(job),
+    repeat: (job, everyMs) => queue.repeat(job, everyMs),
     counts: () => queue.counts(),
     async close() {
       // The worker first, so the jobs it is running can finish.

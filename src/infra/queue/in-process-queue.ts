@@ -34,6 +34,7 @@ export class InProcessQueue implements JobQueue {
   private readonly handBack = new AbortController();
   private readonly failed: DeadLetter[] = [];
   private closing = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly handler: JobHandler,
@@ -62,6 +63,15 @@ export class InProcessQueue implements JobQueue {
       tracked,
       this.run(tracked).finally(() => this.unfinished.delete(tracked)),
     );
+  }
+
+  async repeat(job: Job, everyMs: number): Promise<void> {
+    const timer = setInterval(() => {
+      if (!this.closing) void this.enqueue(job);
+    }, everyMs);
+    // A schedule never keeps the process alive on its own.
+    timer.unref();
+    this.timers.add(timer);
   }
 
   private async run(tracked: Tracked): Promise<void> {
@@ -101,6 +111,8 @@ export class InProcessQueue implements JobQueue {
 
   async close(): Promise<void> {
     this.closing = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers.clear();
     let deadline: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       Promise.all(this.unfinished.values()).then(() => false),
@@ -115,7 +127,11 @@ export class InProcessQueue implements JobQueue {
     // Email bodies hold one-time codes and reset links, which never go to a log: recipient and subject say
     // enough for an operator to ask the user to request a new one.
     this.logger.error(
-      { jobs: handedBack.map(({ job, attempt, state }) => ({ name: job.name, to: job.data.to, subject: job.data.subject, attempt, state })) },
+      {
+        jobs: handedBack.map(({ job, attempt, state }) =>
+          job.name === 'send-email' ? { name: job.name, to: job.data.to, subject: job.data.subject, attempt, state } : { name: job.name, attempt, state },
+        ),
+      },
       `${handedBack.length} job(s) unfinished at shutdown were handed back`,
     );
   }

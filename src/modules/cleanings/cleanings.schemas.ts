@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { UserSummary } from '../users/users.schemas.js';
+import { UserSummary } from '../identity/index.js';
 import { maxPriceCents } from './money.js';
 
 export const CleaningType = Type.Enum(['dust_up', 'spot_clean', 'full_clean'], {

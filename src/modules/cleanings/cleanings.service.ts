@@ -1,11 +1,11 @@
-import { HttpError } from '../../http/errors.js';
-import { found } from '../../http/found.js';
-import type { Principal } from '../auth/authenticator.js';
-import { toUserSummary, type User, type UsersRepository } from '../users/users.repository.js';
+import { RequestRefusedError, ForbiddenError, NotFoundError, DomainError } from '../../core/errors.js';
+import { found } from '../../core/found.js';
+import type { Principal } from '../../core/principal.js';
+import { toUserSummary, type User, type UsersRepository } from '../identity/index.js';
 import type { Cleaning, CleaningChanges, CleaningsRepository, CleaningType } from './cleanings.repository.js';
 import { centsToAmount, parsePriceCents } from './money.js';
 
-export const cleaningNotFound = (): HttpError => new HttpError(404, 'No cleaning found with that id.');
+export const cleaningNotFound = (): DomainError => new NotFoundError('No cleaning found with that id.');
 
 export interface NewCleaningInput {
   name: string;
@@ -78,7 +78,7 @@ export class CleaningsService {
 
   async update(callerId: string, id: number, input: CleaningUpdateInput) {
     const cleaning = await this.requireOwned(callerId, id);
-    if (input.cleaning_type === null) throw new HttpError(400, 'Invalid cleaning type. Cannot be None.');
+    if (input.cleaning_type === null) throw new RequestRefusedError('Invalid cleaning type. Cannot be None.');
     const changes: CleaningChanges = {};
     if (input.name !== undefined) changes.name = input.name;
     if (input.description !== undefined) changes.description = input.description;
@@ -99,7 +99,7 @@ export class CleaningsService {
 
   private async requireOwned(callerId: string, id: number): Promise<Cleaning> {
     const cleaning = await this.require(id);
-    if (cleaning.ownerId !== callerId) throw new HttpError(403, 'Users are only able to modify cleanings that they own.');
+    if (cleaning.ownerId !== callerId) throw new ForbiddenError('Users are only able to modify cleanings that they own.');
     return cleaning;
   }
 }

@@ -1,4 +1,4 @@
-import { validationError } from '../../http/errors.js';
+import { invalidInput } from '../../core/errors.js';
 
 /** The most a job may cost: 100 million, far above any real cleaning and far below what cents can hold exactly. */
 export const maxPriceCents = 10_000_000_000;
@@ -15,14 +15,14 @@ export function parsePriceCents(value: number | string, loc: (string | number)[]
   const text = typeof value === 'number' ? String(value) : value.trim();
   const match = amountPattern.exec(text);
   if (match === null) {
-    throw validationError([
+    throw invalidInput([
       { loc, msg: 'Price must be a positive amount with at most 2 decimal places', type: 'decimal_parsing' },
     ]);
   }
   const cents = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
-  if (cents <= 0) throw validationError([{ loc, msg: 'Input should be greater than 0', type: 'greater_than' }]);
+  if (cents <= 0) throw invalidInput([{ loc, msg: 'Input should be greater than 0', type: 'greater_than' }]);
   if (cents > maxPriceCents) {
-    throw validationError([{ loc, msg: `Input should be less than or equal to ${maxPriceCents / 100}`, type: 'less_than_equal' }]);
+    throw invalidInput([{ loc, msg: `Input should be less than or equal to ${maxPriceCents / 100}`, type: 'less_than_equal' }]);
   }
   return cents;
 }

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/config.js';
-import { escapeHtml } from '../accounts/account-emails.js';
+import { escapeHtml } from '../../core/escape-html.js';
 
 export interface OutboxEmail {
   file: string;

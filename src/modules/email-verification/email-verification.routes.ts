@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bearerSecurity, callerOf, requireUser } from '../../http/authentication.js';
-import type { Authenticator } from '../auth/authenticator.js';
-import { Detail } from '../users/users.schemas.js';
+import { type Authenticator, Detail } from '../identity/index.js';
 import { RequestCodeBody, RequestCodeResponse, VerifiedUser, VerifyCodeBody } from './email-verification.schemas.js';
 import type { EmailVerificationService } from './email-verification.service.js';
 

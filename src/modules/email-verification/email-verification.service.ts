@@ -1,10 +1,10 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { isUniqueViolation } from '../../db/errors.js';
-import { HttpError, tooManyRequests } from '../../http/errors.js';
+import { RequestRefusedError, NotFoundError, ConflictError, ThrottledError, DomainError } from '../../core/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { JobQueue } from '../../infra/queue/jobs.js';
 import type { KeyValueStore } from '../../infra/store/key-value-store.js';
-import type { User, UsersRepository } from '../users/users.repository.js';
+import type { User, UsersRepository } from '../identity/index.js';
 import { addressInUseEmail, codeEmail, verifiedEmail } from './verification-emails.js';
 
 export const hasEmailMessage =
@@ -35,9 +35,9 @@ export interface EmailVerificationDeps {
 
 const dayInSeconds = 24 * 60 * 60;
 
-function badRequest(): HttpError {
+function badRequest(): DomainError {
   // One answer for a wrong, expired, used or dead code: nothing tells a guesser which.
-  return new HttpError(400, 'Bad Request');
+  return new RequestRefusedError('Bad Request');
 }
 
 /**
@@ -62,14 +62,14 @@ export class EmailVerificationService {
       const cooldownKey = `email-otp:cooldown:${userId}`;
       if (!(await store.setIfAbsent(cooldownKey, '1', options.resendSeconds))) {
         const wait = (await store.ttl(cooldownKey)) ?? options.resendSeconds;
-        throw tooManyRequests(wait, 'A code was sent a moment ago. Wait before asking for another one.');
+        throw new ThrottledError(wait, 'A code was sent a moment ago. Wait before asking for another one.');
       }
     }
     // Counts notices too, so nobody can flood an address with them either.
     const dailyKey = `email-otp:daily:${this.addressTag(email)}`;
     if ((await store.increment(dailyKey, dayInSeconds)) > options.dailyLimit) {
       const wait = (await store.ttl(dailyKey)) ?? dayInSeconds;
-      throw tooManyRequests(wait, 'Too many codes were sent to this address today. Try again later.');
+      throw new ThrottledError(wait, 'Too many codes were sent to this address today. Try again later.');
     }
 
     // The nonce names this code's attempt counter, so a new code starts with all its tries.
@@ -122,10 +122,10 @@ export class EmailVerificationService {
       user = await this.deps.users.update(userId, { email, is_verified: true });
     } catch (error) {
       // Another account verified the address between the check above and this write.
-      if (isUniqueViolation(error)) throw new HttpError(409, emailInUseMessage);
+      if (isUniqueViolation(error)) throw new ConflictError(emailInUseMessage);
       throw error;
     }
-    if (user === null) throw new HttpError(404, 'User Not Found');
+    if (user === null) throw new NotFoundError('User Not Found');
     const { username } = user;
 
     // The address is saved; failures from here on are logged rather than turned into an error response.
@@ -143,13 +143,13 @@ export class EmailVerificationService {
    */
   private async assertNoOtherEmail(userId: string, email: string): Promise<void> {
     const user = await this.deps.users.findById(userId);
-    if (user !== null && user.email !== null && user.email !== email) throw new HttpError(409, hasEmailMessage);
+    if (user !== null && user.email !== null && user.email !== email) throw new ConflictError(hasEmailMessage);
   }
 
   private async assertAddressFree(userId: string, email: string): Promise<void> {
     // The email column is unique, so an address held by another account (verified or not) cannot be taken.
     const holder = await this.deps.users.findByEmail(email);
-    if (holder !== null && holder.id !== userId) throw new HttpError(409, emailInUseMessage);
+    if (holder !== null && holder.id !== userId) throw new ConflictError(emailInUseMessage);
   }
 
   private async afterCommit(what: string, step: () => Promise<void>): Promise<void> {

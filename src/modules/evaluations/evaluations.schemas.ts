@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Username } from '../users/users.schemas.js';
+import { Username } from '../identity/index.js';
 
 const Rating = Type.Integer({ minimum: 0, maximum: 5 });
 const OptionalRating = Type.Optional(Type.Union([Rating, Type.Null()]));

@@ -1,15 +1,15 @@
 import { isUniqueViolation } from '../../db/errors.js';
-import { HttpError } from '../../http/errors.js';
-import { found } from '../../http/found.js';
-import type { Principal } from '../auth/authenticator.js';
+import { RequestRefusedError, ForbiddenError, NotFoundError, DomainError } from '../../core/errors.js';
+import { found } from '../../core/found.js';
+import type { Principal } from '../../core/principal.js';
 import type { CleaningsRepository } from '../cleanings/cleanings.repository.js';
 import { cleaningNotFound } from '../cleanings/cleanings.service.js';
 import type { OffersRepository } from '../offers/offers.repository.js';
-import type { User, UsersRepository } from '../users/users.repository.js';
+import type { User, UsersRepository } from '../identity/index.js';
 import type { Evaluation, EvaluationsRepository } from './evaluations.repository.js';
 
-export const userNotFound = (): HttpError => new HttpError(404, 'No user found with that username.');
-const alreadyEvaluated = (): HttpError => new HttpError(400, 'This cleaner has already been evaluated for this cleaning job.');
+export const userNotFound = (): DomainError => new NotFoundError('No user found with that username.');
+const alreadyEvaluated = (): DomainError => new RequestRefusedError('This cleaner has already been evaluated for this cleaning job.');
 
 export interface EvaluationInput {
   professionalism?: number | null;
@@ -55,14 +55,14 @@ export class EvaluationsService {
   async create(caller: Principal, cleanerUsername: string, cleaningId: number, input: EvaluationInput) {
     const { cleanings, offers, evaluations } = this.deps;
     const cleaning = found(await cleanings.findById(cleaningId), cleaningNotFound);
-    if (cleaning.ownerId !== caller.id) throw new HttpError(403, 'Only the owner of the cleaning job can evaluate its cleaner.');
+    if (cleaning.ownerId !== caller.id) throw new ForbiddenError('Only the owner of the cleaning job can evaluate its cleaner.');
     const cleaner = await this.requireUser(cleanerUsername);
     try {
       const evaluation = await offers.transaction(async (trx) => {
         if ((await cleanings.lockById(trx, cleaningId)) === null) throw cleaningNotFound();
         const offer = await offers.find(cleaningId, cleaner.id, trx);
         if (offer?.status === 'completed') throw alreadyEvaluated();
-        if (offer?.status !== 'accepted') throw new HttpError(400, 'Only the cleaner whose offer was accepted can be evaluated for this job.');
+        if (offer?.status !== 'accepted') throw new RequestRefusedError('Only the cleaner whose offer was accepted can be evaluated for this job.');
         const created = await evaluations.insert(trx, {
           cleaningId,
           cleanerId: cleaner.id,
@@ -87,7 +87,7 @@ export class EvaluationsService {
   async get(cleanerUsername: string, cleaningId: number) {
     const cleaner = await this.requireUser(cleanerUsername);
     const evaluation = await this.deps.evaluations.find(cleaningId, cleaner.id);
-    if (evaluation === null) throw new HttpError(404, 'No evaluation found for that cleaner and cleaning job.');
+    if (evaluation === null) throw new NotFoundError('No evaluation found for that cleaner and cleaning job.');
     return toEvaluationPublic(evaluation);
   }
 

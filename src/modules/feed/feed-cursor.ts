@@ -1,4 +1,4 @@
-import { validationError } from '../../http/errors.js';
+import { invalidInput } from '../../core/errors.js';
 import type { FeedPosition } from './feed.repository.js';
 
 /** Cleaning ids are a 32-bit `serial`/`integer` column: anything larger cannot be one, and PostgreSQL refuses it. */
@@ -17,7 +17,7 @@ export function encodeCursor(position: FeedPosition): string {
 
 /** The position a client's cursor names; anything this server could not have issued is a 422, never a query. */
 export function decodeCursor(cursor: string): FeedPosition {
-  const invalid = () => validationError([{ loc: ['query', 'cursor'], msg: 'Invalid cursor', type: 'value_error' }]);
+  const invalid = () => invalidInput([{ loc: ['query', 'cursor'], msg: 'Invalid cursor', type: 'value_error' }]);
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -1,7 +1,7 @@
-import { validationError } from '../../http/errors.js';
-import type { Principal } from '../auth/authenticator.js';
+import { invalidInput } from '../../core/errors.js';
+import type { Principal } from '../../core/principal.js';
 import { toCleaningWithOwner } from '../cleanings/cleanings.service.js';
-import type { UsersRepository } from '../users/users.repository.js';
+import type { UsersRepository } from '../identity/index.js';
 import { decodeCursor, encodeCursor, isSupportedInstant } from './feed-cursor.js';
 import type { FeedPosition, FeedRepository } from './feed.repository.js';
 import { parseStartingDate } from './starting-date.js';
@@ -48,17 +48,17 @@ export class FeedService {
 
   private startingPosition(request: FeedRequest): FeedPosition | null {
     if (request.cursor !== undefined && request.startingDate !== undefined) {
-      throw validationError([{ loc: ['query', 'cursor'], msg: 'Give either cursor or starting_date, not both', type: 'value_error' }]);
+      throw invalidInput([{ loc: ['query', 'cursor'], msg: 'Give either cursor or starting_date, not both', type: 'value_error' }]);
     }
     if (request.cursor !== undefined) return decodeCursor(request.cursor);
     if (request.startingDate !== undefined) {
       const milliseconds = parseStartingDate(request.startingDate);
       if (milliseconds === null || Number.isNaN(new Date(milliseconds).getTime())) {
-        throw validationError([{ loc: ['query', 'starting_date'], msg: 'Input should be a valid datetime', type: 'datetime_parsing' }]);
+        throw invalidInput([{ loc: ['query', 'starting_date'], msg: 'Input should be a valid datetime', type: 'datetime_parsing' }]);
       }
       const timestamp = new Date(milliseconds);
       if (!isSupportedInstant(timestamp)) {
-        throw validationError([{ loc: ['query', 'starting_date'], msg: 'Input should be a datetime from year 1000 to 9999', type: 'value_error' }]);
+        throw invalidInput([{ loc: ['query', 'starting_date'], msg: 'Input should be a datetime from year 1000 to 9999', type: 'value_error' }]);
       }
       // Ids start at 1, so id 0 places the position after every event at exactly that instant.
       return { timestamp, id: 0 };

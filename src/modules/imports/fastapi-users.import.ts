@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../db/schema.js';
-import { followsUsernameRules, isEmailAddress, usernameRules } from '../users/account-rules.js';
+import { followsUsernameRules, isEmailAddress, usernameRules } from '../identity/account-rules.js';
 import { ImportRun, type ImportOptions, type ImportSummary, type PlannedWrite } from './import-run.js';
 import { describeHash, isArgon2Hash, isBcryptHash } from './password-hashes.js';
 import { sourceName } from './source-name.js';

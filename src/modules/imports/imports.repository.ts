@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { hasReturning } from '../../db/dialect.js';
 import type { Database, ImportedRecordsTable } from '../../db/schema.js';
-import type { User } from '../users/users.repository.js';
+import type { User } from '../identity/index.js';
 
 export type RecordKind = ImportedRecordsTable['kind'];
 

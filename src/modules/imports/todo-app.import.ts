@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import mysql from 'mysql2/promise';
 import type { Database } from '../../db/schema.js';
 import { mysqlConnectionOptions } from '../../infra/database.js';
-import { followsUsernameRules, usernameRules } from '../users/account-rules.js';
+import { followsUsernameRules, usernameRules } from '../identity/account-rules.js';
 import { ImportRun, type ImportOptions, type ImportSummary, type PlannedWrite } from './import-run.js';
 import { describeHash, isBcryptHash } from './password-hashes.js';
 import { sourceName } from './source-name.js';

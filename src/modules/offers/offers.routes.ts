@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bearerSecurity, callerOf, requireUser } from '../../http/authentication.js';
-import type { Authenticator } from '../auth/authenticator.js';
+import { type Authenticator, Detail } from '../identity/index.js';
 import { CleaningIdParams } from '../cleanings/cleanings.schemas.js';
-import { Detail } from '../users/users.schemas.js';
 import { Offer, OfferList, OfferParams, OfferUpdateBody, RescindedId } from './offers.schemas.js';
 import type { OffersService } from './offers.service.js';
 

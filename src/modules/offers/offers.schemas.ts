@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Username } from '../users/users.schemas.js';
+import { Username } from '../identity/index.js';
 
 export const OfferStatus = Type.Enum(['pending', 'accepted', 'rejected', 'cancelled', 'completed']);
 

@@ -1,14 +1,14 @@
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
-import { HttpError } from '../../http/errors.js';
-import { found } from '../../http/found.js';
-import type { Principal } from '../auth/authenticator.js';
+import { RequestRefusedError, ForbiddenError, NotFoundError, DomainError } from '../../core/errors.js';
+import { found } from '../../core/found.js';
+import type { Principal } from '../../core/principal.js';
 import type { Cleaning, CleaningsRepository } from '../cleanings/cleanings.repository.js';
 import { cleaningNotFound } from '../cleanings/cleanings.service.js';
-import type { UsersRepository } from '../users/users.repository.js';
+import type { UsersRepository } from '../identity/index.js';
 import type { Offer, OffersRepository } from './offers.repository.js';
 
-export const offerNotFound = (): HttpError => new HttpError(404, 'No offer found for that user on this cleaning job.');
-const alreadyAccepted = (): HttpError => new HttpError(400, 'This cleaning job already has an accepted offer.');
+export const offerNotFound = (): DomainError => new NotFoundError('No offer found for that user on this cleaning job.');
+const alreadyAccepted = (): DomainError => new RequestRefusedError('This cleaning job already has an accepted offer.');
 
 export function toOfferPublic(offer: Offer) {
   return {
@@ -38,11 +38,11 @@ export class OffersService {
 
   async create(caller: Principal, cleaningId: number) {
     const cleaning = await this.requireCleaning(cleaningId);
-    if (cleaning.ownerId === caller.id) throw new HttpError(400, 'Users are unable to create offers for cleaning jobs they own.');
+    if (cleaning.ownerId === caller.id) throw new RequestRefusedError('Users are unable to create offers for cleaning jobs they own.');
     try {
       return toOfferPublic(await this.deps.offers.create(cleaningId, caller.id));
     } catch (error) {
-      if (isUniqueViolation(error)) throw new HttpError(400, 'Users are not allowed to make more than one offer for a cleaning job.');
+      if (isUniqueViolation(error)) throw new RequestRefusedError('Users are not allowed to make more than one offer for a cleaning job.');
       // The job was deleted between the check and the insert.
       if (isForeignKeyViolation(error)) throw cleaningNotFound();
       throw error;
@@ -51,7 +51,7 @@ export class OffersService {
 
   async list(caller: Principal, cleaningId: number) {
     const cleaning = await this.requireCleaning(cleaningId);
-    if (cleaning.ownerId !== caller.id) throw new HttpError(403, 'Only the owner of a cleaning job can list its offers.');
+    if (cleaning.ownerId !== caller.id) throw new ForbiddenError('Only the owner of a cleaning job can list its offers.');
     return (await this.deps.offers.listForCleaning(cleaningId)).map(toOfferPublic);
   }
 
@@ -60,7 +60,7 @@ export class OffersService {
     const cleaning = await this.requireCleaning(cleaningId);
     const maker = await this.deps.users.findByUsername(username);
     if (cleaning.ownerId !== caller.id && maker?.id !== caller.id) {
-      throw new HttpError(403, 'Only the owner of the cleaning job or the maker of the offer can read it.');
+      throw new ForbiddenError('Only the owner of the cleaning job or the maker of the offer can read it.');
     }
     const offer = maker === null ? null : await this.deps.offers.find(cleaningId, maker.id);
     if (offer === null) throw offerNotFound();
@@ -69,7 +69,7 @@ export class OffersService {
 
   async accept(caller: Principal, cleaningId: number, username: string) {
     const cleaning = await this.requireCleaning(cleaningId);
-    if (cleaning.ownerId !== caller.id) throw new HttpError(403, 'Only the owner of the cleaning job can accept an offer.');
+    if (cleaning.ownerId !== caller.id) throw new ForbiddenError('Only the owner of the cleaning job can accept an offer.');
     const maker = found(await this.deps.users.findByUsername(username), offerNotFound);
     const { offers } = this.deps;
     try {
@@ -77,7 +77,7 @@ export class OffersService {
         if ((await this.deps.cleanings.lockById(trx, cleaningId)) === null) throw cleaningNotFound();
         const offer = found(await offers.find(cleaningId, maker.id, trx), offerNotFound);
         if (await offers.hasAccepted(trx, cleaningId)) throw alreadyAccepted();
-        if (offer.status !== 'pending') throw new HttpError(400, 'Only a pending offer can be accepted.');
+        if (offer.status !== 'pending') throw new RequestRefusedError('Only a pending offer can be accepted.');
         if (!(await offers.transition(trx, cleaningId, maker.id, 'pending', 'accepted'))) throw alreadyAccepted();
         await offers.transitionOthers(trx, cleaningId, maker.id, 'pending', 'rejected');
       });
@@ -97,7 +97,7 @@ export class OffersService {
       if ((await this.deps.cleanings.lockById(trx, cleaningId)) === null) throw cleaningNotFound();
       const offer = found(await offers.find(cleaningId, maker, trx), offerNotFound);
       if (offer.status !== 'accepted' || !(await offers.transition(trx, cleaningId, maker, 'accepted', 'cancelled'))) {
-        throw new HttpError(400, 'Only an accepted offer can be cancelled.');
+        throw new RequestRefusedError('Only an accepted offer can be cancelled.');
       }
       await offers.transitionOthers(trx, cleaningId, maker, 'rejected', 'pending');
     });
@@ -111,7 +111,7 @@ export class OffersService {
     await offers.transaction(async (trx) => {
       const offer = found(await offers.find(cleaningId, maker, trx), offerNotFound);
       if (offer.status !== 'pending' || !(await offers.deleteIfPending(trx, cleaningId, maker))) {
-        throw new HttpError(400, 'Only a pending offer can be rescinded; cancel an accepted one instead.');
+        throw new RequestRefusedError('Only a pending offer can be rescinded; cancel an accepted one instead.');
       }
     });
   }
@@ -122,7 +122,7 @@ export class OffersService {
 
   /** The caller's id when `username` names the caller (in any letter case), otherwise 403. */
   private requireCallerIsMaker(caller: Principal, username: string, message: string): string {
-    if (username.toLowerCase() !== caller.username.toLowerCase()) throw new HttpError(403, message);
+    if (username.toLowerCase() !== caller.username.toLowerCase()) throw new ForbiddenError(message);
     return caller.id;
   }
 }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Username } from '../users/users.schemas.js';
+import { Username } from '../identity/index.js';
 
 const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 

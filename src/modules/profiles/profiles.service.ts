@@ -1,10 +1,10 @@
-import type { Principal } from '../auth/authenticator.js';
-import { HttpError } from '../../http/errors.js';
-import { found } from '../../http/found.js';
-import type { UsersRepository } from '../users/users.repository.js';
+import type { Principal } from '../../core/principal.js';
+import { NotFoundError, DomainError } from '../../core/errors.js';
+import { found } from '../../core/found.js';
+import type { UsersRepository } from '../identity/index.js';
 import type { Profile, ProfilesRepository } from './profiles.repository.js';
 
-const userNotFound = (): HttpError => new HttpError(404, 'No user found with that username.');
+const userNotFound = (): DomainError => new NotFoundError('No user found with that username.');
 
 export interface ProfileUpdateInput {
   full_name?: string | null;

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { bearerSecurity, callerOf, requireUser } from '../../http/authentication.js';
-import type { Authenticator } from '../auth/authenticator.js';
-import { Detail } from '../users/users.schemas.js';
+import { type Authenticator, Detail } from '../identity/index.js';
 import { CreateTodoBody, ListQuery, Todo, TodoId, TodoList, UpdateTodoBody } from './todos.schemas.js';
 import type { TodosService } from './todos.service.js';
 

@@ -1,8 +1,8 @@
-import { HttpError } from '../../http/errors.js';
-import { found } from '../../http/found.js';
+import { NotFoundError, DomainError } from '../../core/errors.js';
+import { found } from '../../core/found.js';
 import type { Todo, TodosRepository } from './todos.repository.js';
 
-export const todoNotFound = (): HttpError => new HttpError(404, 'ToDo Not Found');
+export const todoNotFound = (): DomainError => new NotFoundError('ToDo Not Found');
 
 export class TodosService {
   constructor(private readonly todos: TodosRepository) {}

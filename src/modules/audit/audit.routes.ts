@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { bearerSecurity, callerOf, requireSuperuser, requireUser } from '../../http/authentication.js';
+import { type Authenticator, Detail } from '../identity/index.js';
+import type { AuditEvent } from './audit.repository.js';
+import { AuditPageResponse, AuditQuery, OwnAuditQuery } from './audit.schemas.js';
+import type { AuditLog, AuditPage } from './audit.service.js';
+
+function toAuditView(event: AuditEvent) {
+  return {
+    id: event.id,
+    created_at: event.createdAt.toISOString(),
+    event: event.event,
+    actor_type: event.actorType,
+    actor_id: event.actorId,
+    subject_id: event.subjectId,
+    session_id: event.sessionId,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    request_id: event.requestId,
+    detail: event.detail,
+  };
+}
+
+const toPageView = (page: AuditPage) => ({ items: page.items.map(toAuditView), next_cursor: page.nextCursor });
+
+/** The audit log: each account reads its own events; superusers read anyone's, filtered. */
+export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditLog; authenticator: Authenticator }> = async (app, { audit, authenticator }) => {
+  const errors = { 401: Detail, 422: Detail };
+
+  app.get(
+    '/users/me/audit',
+    {
+      onRequest: requireUser(authenticator),
+      schema: {
+        tags: ['audit'],
+        security: bearerSecurity,
+        operationId: 'listMyAuditEvents',
+        summary: 'What happened to the caller’s account, newest first, a page at a time',
+        querystring: OwnAuditQuery,
+        response: { 200: AuditPageResponse, ...errors },
+      },
+    },
+    async (request) => toPageView(await audit.page({ subjectId: callerOf(request).id, cursor: request.query.cursor }, request.query.limit ?? 50)),
+  );
+
+  app.get(
+    '/audit',
+    {
+      onRequest: [requireUser(authenticator), requireSuperuser],
+      schema: {
+        tags: ['audit'],
+        security: bearerSecurity,
+        operationId: 'listAuditEvents',
+        summary: 'Every account’s events, newest first, filtered by account, event name and time',
+        querystring: AuditQuery,
+        response: { 200: AuditPageResponse, 403: Detail, ...errors },
+      },
+    },
+    async (request) => {
+      const { user_id, event, before, cursor, limit } = request.query;
+      const filter = {
+        ...(user_id === undefined ? {} : { subjectId: user_id.toLowerCase() }),
+        ...(event === undefined ? {} : { event }),
+        ...(before === undefined ? {} : { before: new Date(before) }),
+        cursor,
+      };
+      return toPageView(await audit.page(filter, limit ?? 50));
+    },
+  );
+};

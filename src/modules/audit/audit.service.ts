@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock } from '../../core/clock.js';
+import { invalidInput } from '../../core/errors.js';
+import { currentRequestContext } from '../../core/request-context.js';
+import type { Database } from '../../db/schema.js';
+import type { AuditEvent, AuditFilter, AuditPosition, AuditRepository } from './audit.repository.js';
+
+/** Every event the audit log records. */
+export const auditEventNames = [
+  'user.registered',
+  'user.verified',
+  'login.succeeded',
+  'login.failed',
+  'login.throttled',
+  'session.refresh_reused',
+  'session.ended',
+  'session.logout',
+  'password.changed',
+  'password.reset',
+  'email.change_requested',
+  'email.changed',
+  'account.updated',
+  'account.deactivated',
+  'account.deleted',
+] as const;
+export type AuditEventName = (typeof auditEventNames)[number];
+
+export interface AuditEntry {
+  /** The account the event is about (null for a log-in with an unknown name). */
+  subjectId: string | null;
+  /** The session it happened in, when not the request's own. */
+  sessionId?: string | null;
+  /** A few facts worth keeping: field names, a reason, a count. Never a secret (see withoutSecrets). */
+  detail?: Record<string, unknown>;
+  /** A change made by the system itself (reuse detection, expiry), whoever's request triggered it. */
+  bySystem?: boolean;
+}
+
+/** Keys that could carry a password, a token or a code: dropped, whatever a caller passes. */
+const secretKey = /pass|token|code|secret|hash|otp/i;
+
+function withoutSecrets(detail: Record<string, unknown> | undefined): string | null {
+  if (detail === undefined) return null;
+  const kept = Object.fromEntries(Object.entries(detail).filter(([key]) => !secretKey.test(key)));
+  return Object.keys(kept).length === 0 ? null : JSON.stringify(kept);
+}
+
+export interface AuditPage {
+  items: AuditEvent[];
+  nextCursor: string | null;
+}
+
+function encodeCursor(position: AuditPosition): string {
+  return Buffer.from(JSON.stringify({ t: position.createdAt.toISOString(), id: position.id })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): AuditPosition {
+  const invalid = () => invalidInput([{ loc: ['query', 'cursor'], msg: 'Invalid cursor', type: 'value_error' }]);
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  const { t, id } = (decoded ?? {}) as { t?: unknown; id?: unknown };
+  if (typeof t !== 'string' || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) throw invalid();
+  const createdAt = new Date(t);
+  if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== t) throw invalid();
+  return { createdAt, id };
+}
+
+/**
+ * The audit log: who did what to which account, from where. A change and its event are written in one
+ * transaction (record takes the change's Transaction), so a rolled-back change leaves no event.
+ */
+export class AuditLog {
+  constructor(
+    private readonly repository: AuditRepository,
+    private readonly clock: Clock,
+    private readonly retentionDays: number,
+  ) {}
+
+  async record(event: AuditEventName, entry: AuditEntry, trx?: Kysely<Database> | Transaction<Database>): Promise<void> {
+    const context = currentRequestContext();
+    const actorId = entry.bySystem ? null : (context?.actorId ?? null);
+    const actorType = actorId === null ? (entry.bySystem || context === undefined ? 'system' : 'user') : context?.actorIsSuperuser && actorId !== entry.subjectId ? 'superuser' : 'user';
+    await this.repository.insert(
+      {
+        id: randomUUID(),
+        created_at: new Date(this.clock.now()),
+        event,
+        actor_type: actorType,
+        // Before a log-in succeeds nobody is authenticated: the account acting on itself is the subject.
+        actor_id: actorId ?? (actorType === 'user' ? entry.subjectId : null),
+        subject_id: entry.subjectId,
+        session_id: entry.sessionId ?? context?.sessionId ?? null,
+        ip: context?.ip?.slice(0, 64) ?? null,
+        user_agent: context?.userAgent?.slice(0, 512) ?? null,
+        request_id: context?.requestId?.slice(0, 128) ?? null,
+        detail: withoutSecrets(entry.detail),
+      },
+      trx,
+    );
+  }
+
+  /** One page of events, newest first; `cursor` is the nextCursor of the page before. */
+  async page(filter: Omit<AuditFilter, 'after'> & { cursor?: string | undefined }, limit: number): Promise<AuditPage> {
+    const { cursor, ...rest } = filter;
+    const items = await this.repository.page({ ...rest, ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }) }, limit + 1);
+    const more = items.length > limit;
+    const pageItems = more ? items.slice(0, limit) : items;
+    const last = pageItems[pageItems.length - 1];
+    return { items: pageItems, nextCursor: more && last !== undefined ? encodeCursor(last) : null };
+  }
+
+  /** Deletes events older than AUDIT_RETENTION_DAYS. */
+  prune(): Promise<number> {
+    return this.repository.prune(new Date(this.clock.now() - this.retentionDays * 86_400_000));
+  }
+}

@@ -1,0 +1,63 @@
+import { Type } from 'typebox';
+import { NewPassword, PasswordInput, PublicUser, Username } from './users.schemas.js';
+
+export const Email = Type.String({ format: 'email', maxLength: 320 });
+
+/** The seed's body: the new user is embedded under `new_user` (FastAPI's `Body(..., embed=True)`). */
+export const RegisterBody = Type.Object(
+  { new_user: Type.Object({ email: Email, name: Username, password: NewPassword }, { title: 'UserCreate' }) },
+  { title: 'RegisterBody', examples: [{ new_user: { email: 'alice@example.com', name: 'alice_01', password: 'correct-horse-9!' } }] },
+);
+
+/** OAuth2PasswordRequestForm: `username` is the email or the name. */
+export const TokenForm = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 320 }),
+  password: PasswordInput,
+  grant_type: Type.Optional(Type.String({ pattern: '^password$' })),
+  scope: Type.Optional(Type.String({ maxLength: 1024 })),
+  client_id: Type.Optional(Type.String({ maxLength: 1024 })),
+  client_secret: Type.Optional(Type.String({ maxLength: 1024 })),
+  /** Spruce: put the refresh token in an HttpOnly cookie instead of the body (browsers). */
+  refresh_cookie: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+}, { title: 'TokenForm' });
+
+export const EmailBody = Type.Object({ email: Email }, { title: 'EmailBody', examples: [{ email: 'alice@example.com' }] });
+export const OneTimeToken = Type.String({ minLength: 1, maxLength: 4096 });
+export const VerifyBody = Type.Object({ token: OneTimeToken }, { title: 'VerifyBody' });
+export const ResetPasswordBody = Type.Object({ token: OneTimeToken, password: NewPassword }, { title: 'ResetPasswordBody' });
+
+/** Flags sent here are not in the schema and so never reach the service. */
+export const UpdateMeBody = Type.Object({
+  name: Type.Optional(Username),
+  email: Type.Optional(Email),
+  password: Type.Optional(NewPassword),
+  current_password: Type.Optional(PasswordInput),
+}, {
+  title: 'UserUpdate',
+  description: 'Fields to change. A new email or password needs `current_password`.',
+  examples: [{ name: 'alice_02' }, { password: 'another-horse-7?', current_password: 'correct-horse-9!' }],
+});
+export const DeleteMeBody = Type.Object({ current_password: PasswordInput }, { title: 'DeleteMeBody' });
+
+export const AdminUpdateBody = Type.Object({
+  name: Type.Optional(Username),
+  email: Type.Optional(Email),
+  password: Type.Optional(NewPassword),
+  is_active: Type.Optional(Type.Boolean()),
+  is_superuser: Type.Optional(Type.Boolean()),
+  is_verified: Type.Optional(Type.Boolean()),
+}, { title: 'AdminUserUpdate', examples: [{ is_active: false }] });
+
+/** Any text: a malformed id is a 404 like a missing one, decided by the service. */
+export const UserIdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+
+export const PageQuery = Type.Object({
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+});
+export const UserPage = Type.Object({
+  items: Type.Array(PublicUser),
+  total: Type.Integer(),
+  offset: Type.Integer(),
+  limit: Type.Integer(),
+}, { title: 'UserPage' });

@@ -1,0 +1,152 @@
+import { hkdfSync } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../../core/clock.js';
+import type { AuditLog } from '../audit/audit.service.js';
+import type { Config } from '../../config/config.js';
+import type { DatabaseHandle } from '../../infra/database.js';
+import type { JobQueue } from '../../infra/queue/jobs.js';
+import type { Broadcast, KeyValueStore } from '../../infra/store/key-value-store.js';
+import { registerAccountEmails } from './account-emails.js';
+import { AccountEvents } from './account-events.js';
+import { AccountTokens } from './account-tokens.js';
+import { AccountUpdater } from './account-updater.js';
+import { AccountsService } from './accounts.service.js';
+import { EmailChanges } from './email-change.js';
+import { Authenticator } from './authenticator.js';
+import { LoginThrottle } from './login-throttle.js';
+import { PasswordHasher } from './password-hasher.js';
+import { RequestThrottle } from './request-throttle.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { SessionsService } from './sessions.service.js';
+import { TokenCodec } from './token-codec.js';
+import { UsersAdminService } from './users-admin.service.js';
+import { UsersRepository } from './users.repository.js';
+import { UsersService } from './users.service.js';
+
+/** The identity module's services, wired once for the app and the command line. */
+export interface Identity {
+  hasher: PasswordHasher;
+  accessTokens: TokenCodec;
+  authenticator: Authenticator;
+  accountEvents: AccountEvents;
+  users: UsersService;
+  usersRepository: UsersRepository;
+  accounts: AccountsService;
+  usersAdmin: UsersAdminService;
+  sessions: SessionsService;
+}
+
+export interface IdentityInfrastructure {
+  config: Config;
+  secret: string;
+  database: DatabaseHandle;
+  store: KeyValueStore;
+  broadcast: Broadcast;
+  jobs: JobQueue;
+  log: FastifyBaseLogger;
+  clock: Clock;
+  audit: AuditLog;
+}
+
+/** Builds the identity services from config and starts the authenticator's broadcast subscriptions. */
+export async function createIdentity({ config, secret, database, store, broadcast, jobs, log, clock, audit }: IdentityInfrastructure): Promise<Identity> {
+  const hasher = new PasswordHasher(
+    { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism },
+    config.argon2MaxConcurrency,
+  );
+  const accessTokens = new TokenCodec({
+    secret,
+    algorithm: config.jwtAlgorithm,
+    audience: config.jwtAudience,
+    lifetimeSeconds: config.accessTokenExpireSeconds,
+  });
+  const usersRepository = new UsersRepository(database.db);
+  const accountEvents = new AccountEvents();
+  const authenticatorRef: { current?: Authenticator } = {};
+  const sessions = new SessionsService({
+    repository: new SessionsRepository(database.db),
+    accessTokens,
+    // A key of its own: refresh tokens derive from it, and nothing else signs with it.
+    refreshKey: Buffer.from(hkdfSync('sha256', secret, '', 'spruce refresh tokens', 32)),
+    options: {
+      idleSeconds: config.sessionIdleSeconds,
+      maxSeconds: config.sessionMaxSeconds,
+      reuseGraceSeconds: config.refreshReuseGraceSeconds,
+    },
+    clock,
+    audit,
+    sessionsEnded: async (ids) => authenticatorRef.current?.sessionsEnded(ids),
+    log,
+  });
+  const users = new UsersService({
+    events: accountEvents,
+    reportEventError: (error, event) => log.error({ err: error, event: event.type, userId: event.user.id }, 'account event handler failed'),
+    users: usersRepository,
+    hasher,
+    passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
+    accessTokens,
+    sessions,
+    audit,
+    requireVerifiedLogin: config.requireVerifiedLogin,
+    loginThrottle: new LoginThrottle(store, {
+      maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
+      maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
+      windowSeconds: config.loginFailureWindowSeconds,
+    }),
+    signUpThrottle: new RequestThrottle(store, {
+      maxPerAddress: config.signUpMaxPerAddress,
+      windowSeconds: config.signUpWindowSeconds,
+      // Like the global rate limit, a flood guard: sign-ups need only the database, so they go on without Redis.
+      onStoreUnavailable: (error) => log.warn({ err: error }, 'sign-up throttle unavailable; sign-ups pass unthrottled until the store is back'),
+    }),
+  });
+  const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log, clock);
+  authenticator.useSessions((sessionId) => sessions.liveUntil(sessionId));
+  authenticatorRef.current = authenticator;
+  await authenticator.start();
+  const accountTokens = new AccountTokens({
+    secret,
+    algorithm: config.jwtAlgorithm,
+    verifyLifetimeSeconds: config.verifyTokenExpireSeconds,
+    resetLifetimeSeconds: config.resetTokenExpireSeconds,
+    emailChangeLifetimeSeconds: config.emailChangeTokenExpireSeconds,
+  });
+  const updater = new AccountUpdater({ users, repository: usersRepository, hasher, tokens: accountTokens, authenticator, sessions, audit });
+  const accounts = new AccountsService({
+    users,
+    repository: usersRepository,
+    tokens: accountTokens,
+    authenticator,
+    updater,
+    sessions,
+    audit,
+    emailChanges: new EmailChanges({
+      users,
+      repository: usersRepository,
+      tokens: accountTokens,
+      authenticator,
+      sessions,
+      audit,
+      store,
+      throttle: new RequestThrottle(store, {
+        maxPerAccount: config.emailChangeMaxPerAccount,
+        maxPerEmail: config.emailChangeMaxPerEmail,
+        windowSeconds: config.emailChangeWindowSeconds,
+      }),
+      lifetimeSeconds: config.emailChangeTokenExpireSeconds,
+    }),
+    // The log-in limits double as the limits of the other guessable or mail-sending account actions.
+    throttle: new RequestThrottle(store, {
+      maxPerAddress: config.loginMaxFailuresPerAddress,
+      maxPerEmail: config.loginMaxFailuresPerAccount,
+      windowSeconds: config.loginFailureWindowSeconds,
+    }),
+  });
+  const usersAdmin = new UsersAdminService(usersRepository, updater);
+  registerAccountEmails(accountEvents, jobs, {
+    verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,
+    resetTokenExpireSeconds: config.resetTokenExpireSeconds,
+    emailChangeTokenExpireSeconds: config.emailChangeTokenExpireSeconds,
+  });
+  return { hasher, accessTokens, authenticator, accountEvents, users, usersRepository, accounts, usersAdmin, sessions };
+}

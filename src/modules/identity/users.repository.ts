@@ -1,0 +1,146 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { isMysql } from '../../db/dialect.js';
+import { toBool, toDate, toNullableDate, type Database, type NewUserRow, type UserRow, type UserUpdate } from '../../db/schema.js';
+import type { Principal } from '../../core/principal.js';
+
+/** A user as the rest of the app sees it: booleans and Dates whatever the dialect. */
+export interface User {
+  id: string;
+  username: string;
+  email: string | null;
+  hashedPassword: string;
+  isActive: boolean;
+  isSuperuser: boolean;
+  isVerified: boolean;
+  tokensValidAfter: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    hashedPassword: row.hashed_password,
+    isActive: toBool(row.is_active),
+    isSuperuser: toBool(row.is_superuser),
+    isVerified: toBool(row.is_verified),
+    tokensValidAfter: toNullableDate(row.tokens_valid_after),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export function toPrincipal(user: User): Principal {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    isActive: user.isActive,
+    isSuperuser: user.isSuperuser,
+    isVerified: user.isVerified,
+    tokensValidAfter: user.tokensValidAfter?.getTime() ?? null,
+  };
+}
+
+export class UsersRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Runs `work` in one transaction: a change to an account and its audit event are written together. */
+  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
+  async findById(id: string): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : toUser(row);
+  }
+
+  /** Several users in one query (a feed page's owners, for example); unknown ids are simply absent. */
+  async findByIds(ids: readonly string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+    return rows.map(toUser);
+  }
+
+  /** Usernames are unique without regard to case (see the lower(username) index). */
+  async findByUsername(username: string): Promise<User | null> {
+    // MySQL indexes lower(username) as the generated column username_lower; MariaDB only uses it by that name.
+    const key = isMysql(this.db) ? sql<string>`username_lower` : sql<string>`lower(username)`;
+    const row = await this.db.selectFrom('users').selectAll().where(key, '=', username.toLowerCase()).executeTakeFirst();
+    return row === undefined ? null : toUser(row);
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+    return row === undefined ? null : toUser(row);
+  }
+
+  async insert(user: NewUserRow, db: Kysely<Database> = this.db): Promise<User> {
+    const now = new Date();
+    const row = { created_at: now, updated_at: now, ...user, email: user.email?.toLowerCase() ?? null };
+    await db.insertInto('users').values(row).execute();
+    const created = await db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
+    return toUser(created);
+  }
+
+  /**
+   * Applies the changes and returns the user as stored, or null when no row was changed: the user is gone, or
+   * `ifHashedPassword` was given and the password hash is no longer that one (a compare-and-set, so a reset
+   * token cannot be spent twice by two requests racing each other).
+   */
+  async update(id: string, changes: UserUpdate, options: { ifHashedPassword?: string; trx?: Transaction<Database> } = {}): Promise<User | null> {
+    const db = options.trx ?? this.db;
+    const values: UserUpdate = { ...changes, updated_at: new Date() };
+    if (typeof values.email === 'string') values.email = values.email.toLowerCase();
+    let query = db.updateTable('users').set(values).where('id', '=', id);
+    if (options.ifHashedPassword !== undefined) query = query.where('hashed_password', '=', options.ifHashedPassword);
+    const result = await query.executeTakeFirst();
+    if (result.numUpdatedRows === 0n) return null;
+    const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : toUser(row);
+  }
+
+  /** One page of every user, oldest first; id breaks ties so pages never overlap or skip. */
+  async list(page: { offset: number; limit: number }): Promise<User[]> {
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    return rows.map(toUser);
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
+    return Number(row.total);
+  }
+
+  async delete(id: string, trx: Kysely<Database> | Transaction<Database> = this.db): Promise<boolean> {
+    const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}
+
+/** The public part of a user, as another user sees it; the email only for the user themself and superusers. */
+export function toUserSummary(user: User, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
+  const mayReadEmail = viewer.id === user.id || viewer.isSuperuser;
+  return { id: user.id, name: user.username, ...(mayReadEmail && user.email !== null ? { email: user.email } : {}) };
+}
+
+export function toPublicUser(user: User) {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.username,
+    is_active: user.isActive,
+    is_superuser: user.isSuperuser,
+    is_verified: user.isVerified,
+    created_at: user.createdAt.toISOString(),
+    updated_at: user.updatedAt.toISOString(),
+  };
+}
