@@ -61,6 +61,7 @@ import { AccountEvents } from './modules/users/account-events.js';
 import { UsersRepository } from './modules/users/users.repository.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
+import { wantsHtml, webAppBuilt, webAppPlugin, webAppPrefix } from './modules/web-app/index.js';
 
 /** The infrastructure and services of one app instance, for routes, the CLI and tests. */
 export interface AppContext {
@@ -150,7 +151,11 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true }, ...docsContentSecurityPolicy });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const serveWebApp = webAppBuilt(config.webAppDir);
+  if (serveWebApp) await app.register(webAppPlugin, { prefix: webAppPrefix.slice(0, -1), root: config.webAppDir });
+  else app.log.info({ dir: config.webAppDir }, 'web app not built (npm run build:web); serving the API only');
   await app.register(healthRoutes, {
+    ...(serveWebApp ? { browserHome: { path: webAppPrefix, wantsHtml } } : {}),
     readiness: [
       { name: 'database', check: () => context.database.ping() },
       { name: 'store', check: () => context.store.ping() },
@@ -246,6 +251,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     });
     const usersAdmin = new UsersAdminService(usersRepository, updater);
     registerAccountEmails(accountEvents, jobs, {
+      ...(config.publicUrl === null ? {} : { publicUrl: config.publicUrl }),
       verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,
       resetTokenExpireSeconds: config.resetTokenExpireSeconds,
     });

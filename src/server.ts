@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { loadEnvFile } from './config/load-env-file.js';
+import { buildWebAppIfMissing } from './modules/web-app/build-if-missing.js';
 
 loadEnvFile();
 
@@ -15,6 +16,7 @@ try {
   throw error;
 }
 
+buildWebAppIfMissing(config);
 const app = await buildApp(config);
 
 let closing = false;

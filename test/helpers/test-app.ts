@@ -73,6 +73,8 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_TIME_COST: '1',
     MIGRATE_ON_START: 'true',
+    // Suites behave the same whether or not the web app was built; test/web-app.test.ts brings its own.
+    WEB_APP_DIR: path.join(dataDir, 'no-web-app'),
     ...(postgres ? { DATABASE_URL: postgres.url } : {}),
     ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix } : {}),
     ...env,
