@@ -22,9 +22,9 @@ export function uniqueName(prefix: string): string {
 const screenshotDir = path.resolve(import.meta.dirname, 'screenshots');
 
 /** Each spec ends with a picture of its last page, for a person to look at (git-ignored). */
-export async function saveScreenshot(page: Page, name: string): Promise<void> {
+export async function saveScreenshot(page: Page, name: string, fullPage = true): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage });
 }
 
 /** The decoded text of an .eml file (nodemailer writes long lines as quoted-printable). */
@@ -74,6 +74,6 @@ export async function logIn(page: Page, identifier: string, secret = password): 
 }
 
 /** Follows a link in the header, as a person would (a page.goto would reload and drop the in-memory session). */
-export async function openFromMenu(page: Page, name: string | RegExp): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+export async function openFromMenu(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
 }
