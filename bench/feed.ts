@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     ];
     for (const target of targets) {
       const check = await app.inject({ method: 'GET', url: target.path, headers: { authorization: `Bearer ${token}` } });
-      if (check.statusCode !== 200 || (target.path !== '/' && check.json().items.length !== 20)) throw new Error(`${target.label}: ${check.statusCode} ${check.body.slice(0, 200)}`);
+      if (check.statusCode !== 200 || (target.path !== '/' && check.json().length !== 20)) throw new Error(`${target.label}: ${check.statusCode} ${check.body.slice(0, 200)}`);
       const result = await autocannon({
         url: `${address}${target.path}`,
         connections,

@@ -97,6 +97,7 @@ const serverEnv = (databaseUrl: string) => ({
   // The global per-address limit would otherwise measure itself: every bench client is 127.0.0.1.
   RATE_LIMIT_MAX: '10000000',
   LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
+  SIGNUP_MAX_PER_ADDRESS: '1000000',
   ...(process.env.ARGON2_MAX_CONCURRENCY ? { ARGON2_MAX_CONCURRENCY: process.env.ARGON2_MAX_CONCURRENCY } : {}),
 });
 

@@ -9,7 +9,8 @@ import { resolveSecret } from './config/secret.js';
 import { migrateToLatest } from './db/migrator.js';
 import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerCors } from './http/cors.js';
-import { registerErrorHandling } from './http/errors.js';
+import { clientErrorResponse, frameworkErrorResponse, registerErrorHandling } from './http/errors.js';
+import { registerJsonBody } from './http/json-body.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
@@ -111,10 +112,15 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     // Answer requests still queued while closing with 503 so a load balancer retries them elsewhere.
     return503OnClosing: true,
+    // Errors raised before routing (bad URL encoding, over-long path parameters, unparseable HTTP) answer in
+    // the API's `{"detail"}` shape, not Fastify's, and never quote the request back.
+    frameworkErrors: frameworkErrorResponse,
+    clientErrorHandler: clientErrorResponse,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerValidation(app);
   registerErrorHandling(app);
+  registerJsonBody(app);
   await app.register(formbody);
 
   const context = await createContext(config, app.log);
@@ -219,11 +225,13 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       hasher,
       passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
       accessTokens,
+      requireVerifiedLogin: config.requireVerifiedLogin,
       loginThrottle: new LoginThrottle(store, {
         maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
         maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
         windowSeconds: config.loginFailureWindowSeconds,
       }),
+      signUpThrottle: new RequestThrottle(store, { maxPerAddress: config.signUpMaxPerAddress, windowSeconds: config.signUpWindowSeconds }),
     });
     const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
     await authenticator.start();
@@ -241,7 +249,6 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       tokens: accountTokens,
       authenticator,
       updater,
-      requireVerifiedLogin: config.requireVerifiedLogin,
       // The log-in limits double as the limits of the other guessable or mail-sending account actions.
       throttle: new RequestThrottle(store, {
         maxPerAddress: config.loginMaxFailuresPerAddress,
@@ -294,7 +301,7 @@ function createMarketplace(database: DatabaseHandle, usersRepository: UsersRepos
       users: usersRepository,
     }),
     profiles,
-    feed: new FeedService(new FeedRepository(database.db)),
+    feed: new FeedService(new FeedRepository(database.db), usersRepository),
   };
 }
 

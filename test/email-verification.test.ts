@@ -173,23 +173,56 @@ for (const leg of legs) {
       assert.deepEqual(results.map((r) => r.statusCode).sort(), [200, 400, 400]);
     });
 
-    test('an address another account verified is 409, on request and on verify', async () => {
+    test('an address another account holds: the same answer as a free one, a notice instead of a code, and verifying fails like a wrong code', async () => {
       const alice = await newUser(t);
       const bob = await newUser(t);
+      const carol = await newUser(t);
       const address = newAddress();
       const bobsCode = await emailedCode(t, bob, address, 1);
       const alicesCode = await emailedCode(t, alice, address, 2);
       assert.equal((await verify(t, alice, address, alicesCode)).statusCode, 200);
 
+      // A code sent before another account took the address: whoever reads that mailbox may hear why.
       const lateVerify = await verify(t, bob, address, bobsCode);
       assert.equal(lateVerify.statusCode, 409);
-      assert.deepEqual(lateVerify.json(), { detail: 'That email is already in use by another account.' });
-      const lateRequest = await requestCode(t, bob, address.toUpperCase());
-      assert.equal(lateRequest.statusCode, 409);
-      assert.equal((await t.app.context.usersRepository.findById(bob.id))?.email, null);
 
-      // The owner may ask again for the address it already holds.
-      assert.equal((await requestCode(t, alice, address)).statusCode, 200);
+      // Dave holds another address outright; Carol asks for it.
+      const dave = await newUser(t);
+      const davesAddress = newAddress();
+      await t.app.context.usersRepository.update(dave.id, { email: davesAddress, is_verified: true });
+      const held = await requestCode(t, carol, davesAddress.toUpperCase());
+      const free = await requestCode(t, carol, newAddress());
+      assert.equal(held.statusCode, 200);
+      assert.deepEqual(held.json(), { email: davesAddress, expires_in: free.json().expires_in });
+      assert.equal((await requestCode(t, carol, davesAddress)).statusCode, 200);
+
+      const notice = await waitForMessage(smtp, davesAddress, 'Someone tried to use your email address on Spruce');
+      assert.doesNotMatch(notice, /on Spruce is \d{6}/);
+      await sleep(200);
+      assert.equal(messagesTo(smtp, davesAddress, codeSubject).length, 0, 'no code to an address another account holds');
+      for (const otp of [alicesCode, bobsCode, '000000']) {
+        const res = await verify(t, carol, davesAddress, otp);
+        assert.equal(res.statusCode, 400);
+        assert.deepEqual(res.json(), badRequest);
+      }
+      assert.equal((await t.app.context.usersRepository.findById(carol.id))?.email, null);
+
+      // The owner may ask for the address it already holds, and gets a code.
+      assert.equal((await requestCode(t, dave, davesAddress)).statusCode, 200);
+      await waitForMessage(smtp, davesAddress, codeSubject);
+    });
+
+    test('the cooldown applies before anything else, whoever holds the address', async () => {
+      const alice = await newUser(slow);
+      const mallory = await newUser(slow);
+      const address = newAddress();
+      await slow.app.context.usersRepository.update(alice.id, { email: address, is_verified: true });
+      assert.equal((await requestCode(slow, mallory, newAddress())).statusCode, 200);
+      const held = await requestCode(slow, mallory, address);
+      const free = await requestCode(slow, mallory, newAddress());
+      assert.equal(held.statusCode, 429);
+      assert.equal(free.statusCode, 429);
+      assert.deepEqual(held.json(), free.json());
     });
 
     test('an address gets at most OTP_DAILY_LIMIT codes a day, whoever asks; then 429 with Retry-After', async () => {

@@ -60,19 +60,30 @@ for (const dialect of dialects) {
       return events.map(([ms, id, type]) => `${new Date(ms).toISOString()} ${id} ${type}`);
     };
     const feed = (user: TestUser, query: string) => t.inject({ method: 'GET', url: `/api/feed/cleanings?${query}`, headers: user.headers });
+    /** The next page's URL from the `Link: <…>; rel="next"` header, or null when there is none. */
+    const nextLink = (res: { headers: Record<string, unknown> }): string | null => {
+      const header = res.headers.link;
+      if (header === undefined) return null;
+      const match = /^<([^>]+)>; rel="next"$/.exec(String(header));
+      assert.ok(match, `Link header ${String(header)}`);
+      return match[1]!;
+    };
     const walk = async (chunk: number, between?: (page: number) => Promise<void>) => {
       const seen: FeedItem[] = [];
-      let cursor: string | null = null;
+      let url = `/api/feed/cleanings?page_chunk_size=${chunk}`;
       for (let page = 0; page < 200; page++) {
-        const res = await feed(users[0]!, `page_chunk_size=${chunk}${cursor === null ? '' : `&cursor=${cursor}`}`);
+        const res = await t.inject({ method: 'GET', url, headers: users[0]!.headers });
         assert.equal(res.statusCode, 200, res.body);
-        const body = res.json() as { items: FeedItem[]; next_cursor: string | null };
-        assert.ok(body.items.length <= chunk);
-        assert.deepEqual(body.items.map((item) => item.row_number), body.items.map((_, index) => index + 1));
-        seen.push(...body.items);
-        cursor = body.next_cursor;
-        if (cursor === null) return seen;
-        assert.equal(body.items.length, chunk, 'only the last page may be short');
+        const items = res.json() as FeedItem[];
+        assert.ok(Array.isArray(items));
+        assert.ok(items.length <= chunk);
+        assert.deepEqual(items.map((item) => item.row_number), items.map((_, index) => index + 1));
+        seen.push(...items);
+        const next = nextLink(res);
+        if (next === null) return seen;
+        assert.equal(items.length, chunk, 'only the last page may be short');
+        assert.equal(new URL(next, 'http://x').searchParams.get('page_chunk_size'), String(chunk));
+        url = next;
         await between?.(page);
       }
       throw new Error('the feed did not end');
@@ -115,13 +126,17 @@ for (const dialect of dialects) {
     test('the default chunk is 20 and items carry the cleaning fields', async () => {
       const res = await feed(users[2]!, '');
       assert.equal(res.statusCode, 200);
-      const body = res.json();
-      assert.equal(body.items.length, 20);
-      assert.equal(typeof body.next_cursor, 'string');
-      const item = body.items[0];
+      const items = res.json();
+      assert.ok(Array.isArray(items), 'a JSON array, as phresh answers');
+      assert.equal(items.length, 20);
+      assert.equal(typeof nextLink(res), 'string');
+      const item = items[0];
       assert.deepEqual(Object.keys(item).sort(), [
         'cleaning_type', 'created_at', 'description', 'event_timestamp', 'event_type', 'id', 'name', 'owner', 'price', 'row_number', 'updated_at',
       ]);
+      // The owner is a user object, as on GET /api/cleanings/{id}.
+      const detail = await t.inject({ method: 'GET', url: `/api/cleanings/${item.id}`, headers: users[2]!.headers });
+      assert.deepEqual(item.owner, detail.json().owner);
     });
 
     test('starting_date shows events strictly older than it', async () => {
@@ -129,7 +144,78 @@ for (const dialect of dialects) {
       const res = await feed(users[0]!, `page_chunk_size=50&starting_date=${encodeURIComponent(at(9000).toISOString())}`);
       assert.equal(res.statusCode, 200);
       const older = expected.filter((e) => e.slice(0, 24) < at(9000).toISOString());
-      assert.deepEqual(res.json().items.map(describeItem), older.slice(0, 50));
+      assert.deepEqual(res.json().map(describeItem), older.slice(0, 50));
+    });
+
+    test('the cursor query parameter keeps working, and the Link header keeps the path the client called', async () => {
+      const first = await feed(users[0]!, 'page_chunk_size=3');
+      const next = nextLink(first)!;
+      assert.ok(next.startsWith('/api/feed/cleanings?'), next);
+      const cursor = new URL(next, 'http://x').searchParams.get('cursor')!;
+      const second = await feed(users[0]!, `page_chunk_size=3&cursor=${encodeURIComponent(cursor)}`);
+      const expected = await expectedEvents();
+      assert.deepEqual([...first.json(), ...second.json()].map(describeItem), expected.slice(0, 6));
+      const slashed = await t.inject({ method: 'GET', url: '/api/feed/cleanings/?page_chunk_size=3', headers: users[0]!.headers });
+      assert.ok(nextLink(slashed)!.startsWith('/api/feed/cleanings/?'));
+      const last = await feed(users[0]!, 'page_chunk_size=50&starting_date=' + encodeURIComponent(at(1000).toISOString()));
+      assert.equal(last.json().length, 5);
+      assert.equal(last.headers.link, undefined, 'no Link header on the last page');
+    });
+
+    // Phresh's tests send Python's str(datetime): a space, microseconds, no zone (read as UTC).
+    const pythonDate = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '000');
+
+    for (const slash of ['/', '']) {
+      test(`phresh: GET /api/feed/cleanings${slash} pages by starting_date of the last item, strictly older, never repeating`, async () => {
+        const expected = await expectedEvents();
+        let startingDate = pythonDate(new Date(Date.now() + 10 * 60 * 1000));
+        const pages: string[][] = [];
+        for (const chunk of [25, 15, 10]) {
+          const res = await t.inject({
+            method: 'GET',
+            url: `/api/feed/cleanings${slash}?${new URLSearchParams({ starting_date: startingDate, page_chunk_size: String(chunk) })}`,
+            headers: users[1]!.headers,
+          });
+          assert.equal(res.statusCode, 200, res.body);
+          const items = res.json() as FeedItem[];
+          assert.equal(items.length, chunk);
+          pages.push(items.map(describeItem));
+          startingDate = items.at(-1)!.event_timestamp;
+        }
+        const all = pages.flat();
+        assert.equal(new Set(all).size, all.length, 'no event on two pages');
+        // Each page starts with the first event strictly older than the previous page's last one.
+        for (const page of pages) {
+          const first = expected.indexOf(page[0]!);
+          assert.deepEqual(page, expected.slice(first, first + page.length));
+          if (first > 0) assert.ok(expected[first - 1]!.slice(0, 24) > page[0]!.slice(0, 24));
+        }
+      });
+    }
+
+    test("phresh: a page's last updated_at works as the next starting_date", async () => {
+      const page1 = (await feed(users[0]!, 'page_chunk_size=30')).json() as FeedItem[];
+      const boundary = page1.at(-1)!.updated_at;
+      const page2 = (await feed(users[0]!, `page_chunk_size=33&starting_date=${encodeURIComponent(boundary)}`)).json() as FeedItem[];
+      const expected = (await expectedEvents()).filter((e) => e.slice(0, 24) < boundary);
+      assert.deepEqual(page2.map(describeItem), expected.slice(0, 33));
+    });
+
+    test('starting_date takes the datetime forms pydantic takes, and rounds sub-millisecond digits up', async () => {
+      const instant = at(9000);
+      const iso = instant.toISOString();
+      const reference = (await feed(users[0]!, `page_chunk_size=50&starting_date=${encodeURIComponent(iso)}`)).json().map(describeItem);
+      const plusTwo = new Date(instant.getTime() + 2 * 3600 * 1000).toISOString().slice(0, 19);
+      for (const form of [iso.replace('Z', '+00:00'), pythonDate(instant), `${plusTwo}+02:00`, `${plusTwo}+0200`, iso.slice(0, 19)]) {
+        const res = await feed(users[0]!, `page_chunk_size=50&starting_date=${encodeURIComponent(form)}`);
+        assert.equal(res.statusCode, 200, form);
+        assert.deepEqual(res.json().map(describeItem), reference, form);
+      }
+      // 09.000001 is after 09.000, so the events at 09.000 are strictly older and now included.
+      const later = (await feed(users[0]!, `page_chunk_size=50&starting_date=${encodeURIComponent(iso.replace('Z', '001Z'))}`)).json().map(describeItem);
+      assert.deepEqual(later.slice(0, 11).map((e: string) => e.slice(0, 24)), Array(11).fill(iso));
+      const dateOnly = await feed(users[0]!, `page_chunk_size=1&starting_date=2000-01-01`);
+      assert.deepEqual(dateOnly.json(), []);
     });
 
     test('bad chunk sizes, cursors and dates are 422', async () => {
@@ -142,6 +228,9 @@ for (const dialect of dialects) {
         `cursor=${Buffer.from('{"t":"2026-01-01T00:00:00.000Z","id":-1}').toString('base64url')}`,
         `cursor=${'a'.repeat(201)}`,
         'starting_date=tomorrow',
+        'starting_date=2026-02-30T00:00:00Z',
+        'starting_date=2026-01-01T24:00:00Z',
+        'starting_date=2026-01-01T00:00:00%2B25:00',
         `starting_date=2026-01-01T00:00:00Z&cursor=${Buffer.from('{"t":"2026-01-01T00:00:00.000Z","id":1}').toString('base64url')}`,
       ];
       for (const query of queries) {

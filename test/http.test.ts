@@ -42,6 +42,27 @@ for (const dialect of dialects) {
       assert.deepEqual(res.json(), { detail: 'Not Found' });
     });
 
+    test('a wrong method on a known path is 405 with Allow, as FastAPI answers; before authentication', async () => {
+      const cases: [string, string, string][] = [
+        ['DELETE', '/', 'GET, HEAD'],
+        ['DELETE', '/todos', 'GET, HEAD, POST'],
+        ['PUT', '/todos/', 'GET, HEAD, POST'],
+        ['POST', '/todos/5', 'GET, HEAD, PATCH, DELETE'],
+        ['GET', '/users/sign-up', 'POST'],
+        ['PATCH', '/api/cleanings/1/offers?x=1', 'GET, HEAD, POST, PUT, DELETE'],
+        ['GET', '/api/token', 'POST'],
+      ];
+      for (const [method, url, allow] of cases) {
+        const res = await t.inject({ method: method as 'GET', url });
+        assert.equal(res.statusCode, 405, `${method} ${url}`);
+        assert.equal(res.headers.allow, allow, `${method} ${url}`);
+        assert.deepEqual(res.json(), { detail: 'Method Not Allowed' });
+      }
+      // The path still decides first: an unknown one stays 404 whatever the method.
+      assert.equal((await t.inject({ method: 'DELETE', url: '/nothing-here' })).statusCode, 404);
+      assert.equal((await t.inject({ method: 'POST', url: '/api/cleanings/1/nothing' })).statusCode, 404);
+    });
+
     test('odd bodies never produce a 500', async () => {
       const user = await newUser(t);
       const bodies: [string, string][] = [

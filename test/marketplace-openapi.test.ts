@@ -16,7 +16,7 @@ describe('OpenAPI document of the marketplace routes', () => {
     const expected: Record<string, string[]> = {
       '/api/cleanings': ['get', 'post'],
       '/api/cleanings/{cleaning_id}': ['delete', 'get', 'put'],
-      '/api/cleanings/{cleaning_id}/offers': ['get', 'post'],
+      '/api/cleanings/{cleaning_id}/offers': ['delete', 'get', 'post', 'put'],
       '/api/cleanings/{cleaning_id}/offers/{username}': ['delete', 'get', 'put'],
       '/api/users/{username}/evaluations': ['get'],
       '/api/users/{username}/evaluations/stats': ['get'],

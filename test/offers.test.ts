@@ -166,7 +166,7 @@ for (const dialect of dialects) {
       assert.equal((await setStatus(owner, cleaningId, others[1]!.username, 'accepted')).statusCode, 200);
     });
 
-    test('the maker rescinds a pending offer (204, deleted); not an accepted one, not someone else’s', async () => {
+    test('the maker rescinds a pending offer (200 with the job id, deleted); not an accepted one, not someone else’s', async () => {
       const { cleaningId, makers } = await jobWithOffers(3);
       const [first, second, third] = makers as [TestUser, TestUser, TestUser];
       const rescind = (user: TestUser, username: string) =>
@@ -174,7 +174,8 @@ for (const dialect of dialects) {
       assert.equal((await rescind(owner, first.username)).statusCode, 403);
       assert.equal((await rescind(second, first.username)).statusCode, 403);
       const res = await rescind(first, first.username);
-      assert.equal(res.statusCode, 204);
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.json(), cleaningId);
       assert.equal((await readOffer(owner, cleaningId, first.username)).statusCode, 404);
       assert.equal((await rescind(first, first.username)).statusCode, 404);
       // Having rescinded, the user may offer again.
@@ -188,9 +189,82 @@ for (const dialect of dialects) {
       assert.equal((await statuses(cleaningId))[second.username], 'accepted');
     });
 
+    // Phresh's own client (its tests and front-end) sends these with no body and with trailing slashes.
+    for (const slash of ['/', '']) {
+      const phresh = (method: 'PUT' | 'DELETE', user: TestUser, path: string) =>
+        t.inject({ method, url: `/api/cleanings/${path}${slash}`, headers: user.headers });
+
+      test(`phresh: PUT /cleanings/{id}/offers/{username}${slash} with no body accepts (owner only)`, async () => {
+        const { cleaningId, makers } = await jobWithOffers(3);
+        const [chosen, ...others] = makers as [TestUser, ...TestUser[]];
+        assert.equal((await phresh('PUT', chosen, `${cleaningId}/offers/${chosen.username}`)).statusCode, 403);
+        const res = await phresh('PUT', owner, `${cleaningId}/offers/${chosen.username}`);
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.json().status, 'accepted');
+        assert.equal(res.json().user_id, chosen.id);
+        assert.equal(res.json().cleaning_id, cleaningId);
+        const after = await statuses(cleaningId);
+        for (const other of others) assert.equal(after[other.username], 'rejected');
+        assert.equal((await phresh('PUT', owner, `${cleaningId}/offers/${others[0]!.username}`)).statusCode, 400);
+      });
+
+      test(`phresh: PUT /cleanings/{id}/offers${slash} with no body cancels the caller's own accepted offer`, async () => {
+        const { cleaningId, makers } = await jobWithOffers(3);
+        const [chosen, ...others] = makers as [TestUser, ...TestUser[]];
+        // Nothing accepted yet: the caller's pending offer cannot be cancelled; without an offer it is 404.
+        assert.equal((await phresh('PUT', chosen, `${cleaningId}/offers`)).statusCode, 400);
+        assert.equal((await phresh('PUT', owner, `${cleaningId}/offers`)).statusCode, 404);
+        assert.equal((await phresh('PUT', owner, `${cleaningId}/offers/${chosen.username}`)).statusCode, 200);
+        assert.equal((await phresh('PUT', others[0]!, `${cleaningId}/offers`)).statusCode, 400);
+        const res = await phresh('PUT', chosen, `${cleaningId}/offers`);
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.json().status, 'cancelled');
+        assert.equal(res.json().user_id, chosen.id);
+        const after = await statuses(cleaningId);
+        for (const other of others) assert.equal(after[other.username], 'pending');
+        assert.equal((await phresh('PUT', chosen, `${cleaningId}/offers`)).statusCode, 400);
+        assert.equal((await phresh('PUT', chosen, '999999/offers')).statusCode, 404);
+      });
+
+      test(`phresh: DELETE /cleanings/{id}/offers${slash} rescinds the caller's own pending offer and answers 200 with an id`, async () => {
+        const { cleaningId, makers } = await jobWithOffers(3);
+        const [pending, chosen, rejected] = makers as [TestUser, TestUser, TestUser];
+        const res = await phresh('DELETE', pending, `${cleaningId}/offers`);
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.json(), cleaningId);
+        assert.equal(Object.hasOwn(await statuses(cleaningId), pending.username), false);
+        assert.equal((await phresh('DELETE', pending, `${cleaningId}/offers`)).statusCode, 404);
+        assert.equal((await phresh('PUT', owner, `${cleaningId}/offers/${chosen.username}`)).statusCode, 200);
+        // Accepted, rejected and cancelled offers cannot be rescinded.
+        assert.equal((await phresh('DELETE', chosen, `${cleaningId}/offers`)).statusCode, 400);
+        assert.equal((await phresh('DELETE', rejected, `${cleaningId}/offers`)).statusCode, 400);
+        assert.equal((await phresh('PUT', chosen, `${cleaningId}/offers`)).statusCode, 200);
+        assert.equal((await phresh('DELETE', chosen, `${cleaningId}/offers`)).statusCode, 400);
+        assert.deepEqual(await statuses(cleaningId), { [chosen.username]: 'cancelled', [rejected.username]: 'pending' });
+      });
+
+      test(`phresh: DELETE /cleanings/{id}${slash} answers 200 with the deleted id`, async () => {
+        const cleaningId = await newCleaning();
+        const res = await phresh('DELETE', owner, String(cleaningId));
+        assert.equal(res.statusCode, 200);
+        assert.equal(res.json(), cleaningId);
+        assert.equal((await phresh('DELETE', owner, String(cleaningId))).statusCode, 404);
+      });
+    }
+
+    test('an empty body {} accepts as no body does; a chosen status still decides', async () => {
+      const { cleaningId, makers } = await jobWithOffers(1);
+      const res = await t.inject({ method: 'PUT', url: `/api/cleanings/${cleaningId}/offers/${makers[0]!.username}`, headers: owner.headers, payload: {} });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.json().status, 'accepted');
+      const bad = await t.inject({ method: 'PUT', url: `/api/cleanings/${cleaningId}/offers/${makers[0]!.username}`, headers: owner.headers, payload: { offer_update: {} } });
+      assert.equal(bad.statusCode, 422);
+      assert.deepEqual(bad.json().detail[0].loc, ['body', 'offer_update', 'status']);
+    });
+
     test('deleting a job deletes its offers', async () => {
       const { cleaningId, makers } = await jobWithOffers(2);
-      assert.equal((await t.inject({ method: 'DELETE', url: `/api/cleanings/${cleaningId}`, headers: owner.headers })).statusCode, 204);
+      assert.equal((await t.inject({ method: 'DELETE', url: `/api/cleanings/${cleaningId}`, headers: owner.headers })).statusCode, 200);
       const rows = await t.app.context.database.db.selectFrom('offers').selectAll().where('cleaning_id', '=', cleaningId).execute();
       assert.deepEqual(rows, []);
       assert.equal((await readOffer(makers[0]!, cleaningId, makers[0]!.username)).statusCode, 404);
@@ -225,6 +299,8 @@ for (const dialect of dialects) {
         ['GET', '/api/cleanings/1/offers/someone'],
         ['PUT', '/api/cleanings/1/offers/someone'],
         ['DELETE', '/api/cleanings/1/offers/someone'],
+        ['PUT', '/api/cleanings/1/offers'],
+        ['DELETE', '/api/cleanings/1/offers'],
       ];
       for (const [method, url] of routes) {
         const res = await t.inject({ method: method as 'GET', url });

@@ -44,6 +44,9 @@ export interface Config {
   loginMaxFailuresPerAddress: number;
   loginFailureWindowSeconds: number;
   requireVerifiedLogin: boolean;
+  /** Sign-ups per client address per window, on both sign-up routes together. */
+  signUpMaxPerAddress: number;
+  signUpWindowSeconds: number;
 
   redisUrl: string | null;
   redisKeyPrefix: string;
@@ -218,6 +221,8 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxFailuresPerAddress: read.int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 1000000),
     loginFailureWindowSeconds: read.int('LOGIN_FAILURE_WINDOW_SECONDS', 15 * 60, 1, 60 * 60 * 24),
     requireVerifiedLogin: read.bool('REQUIRE_VERIFIED_LOGIN', true),
+    signUpMaxPerAddress: read.int('SIGNUP_MAX_PER_ADDRESS', 20, 1, 10_000_000),
+    signUpWindowSeconds: read.int('SIGNUP_WINDOW_SECONDS', 60 * 60, 1, 60 * 60 * 24),
 
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: read.string('REDIS_KEY_PREFIX', 'spruce:'),

@@ -109,3 +109,10 @@ export function toDate(value: Date | string): Date {
 export function toNullableDate(value: Date | string | null): Date | null {
   return value === null ? null : toDate(value);
 }
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether text can be a user id: PostgreSQL's uuid column fails the whole query on anything else. */
+export function isUuid(value: string): boolean {
+  return uuidPattern.test(value);
+}

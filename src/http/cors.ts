@@ -16,7 +16,8 @@ export async function registerCors(app: FastifyInstance, origins: string[]): Pro
     credentials: false,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    // Link carries the feed's next page, which a browser client must be able to read.
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Link'],
     maxAge: 600,
   };
   const preflight: FastifyCorsOptions = { ...common, preflight: true };

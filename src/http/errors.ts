@@ -1,5 +1,8 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StoreUnavailableError } from '../infra/store/key-value-store.js';
+import { methodsAtPath } from './allowed-methods.js';
 
 /** One entry of a FastAPI-style 422 body: where the problem is, what it is for a person, and its kind. */
 export interface ValidationIssue {
@@ -117,7 +120,12 @@ function isDatabaseUnavailable(error: any): boolean {
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setNotFoundHandler((_request, reply) => {
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = methodsAtPath(app, request.url);
+    if (allowed.length > 0) {
+      void reply.code(405).header('Allow', allowed.join(', ')).send({ detail: 'Method Not Allowed' });
+      return;
+    }
     void reply.code(404).send({ detail: 'Not Found' });
   });
 
@@ -159,10 +167,57 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) {
-      void reply.code(status).send({ detail: error.message });
+      // Fastify's own messages may quote the request (its URL, headers, content type): give the status text only.
+      void reply.code(status).send({ detail: isFastifyError(error) ? statusText(status) : error.message });
       return;
     }
     request.log.error({ err: error }, 'unhandled error');
     void reply.code(500).send({ detail: 'Internal Server Error' });
   });
+}
+
+function isFastifyError(error: { code?: unknown }): boolean {
+  return typeof error.code === 'string' && error.code.startsWith('FST_');
+}
+
+function statusText(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}
+
+/**
+ * Errors Fastify's router answers before any route, hook or error handler runs (Fastify's `frameworkErrors`
+ * option): a URL that is not valid percent-encoding and a path parameter over the length limit. Fastify's own
+ * bodies quote the URL back; these answer in the API's shape and quote nothing.
+ */
+export function frameworkErrorResponse(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      void reply.code(400).send({ detail: 'The URL is not valid percent-encoding' });
+      return;
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      void reply.code(414).send({ detail: 'A path parameter is too long' });
+      return;
+    default: {
+      const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+      void reply.code(status).send({ detail: statusText(status) });
+    }
+  }
+}
+
+/**
+ * Requests Node's HTTP parser refuses (malformed request line or headers, headers over the size limit, a
+ * request that took too long to arrive) never become Fastify requests; Fastify's default writes its own JSON
+ * shape. The same statuses here, with a `{"detail"}` body.
+ */
+export function clientErrorResponse(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify({ detail: statusText(status) });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

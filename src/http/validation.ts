@@ -1,8 +1,11 @@
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/** The Ajv keyword our own check reports, so the error mapping can word it. */
+export const nulCharacterKeyword = 'noNulCharacter';
 
 function createAjv(coerceTypes: boolean): Ajv {
   const ajv = new Ajv({
@@ -23,5 +26,52 @@ function createAjv(coerceTypes: boolean): Ajv {
 export function registerValidation(app: FastifyInstance): void {
   const strict = createAjv(false);
   const coercing = createAjv(true);
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const validate = (httpPart === 'body' ? strict : coercing).compile(schema);
+    // Headers cannot carry a NUL (Node's HTTP parser refuses it), so only client-chosen data is scanned.
+    return httpPart === 'headers' ? validate : refusingNulCharacters(validate);
+  });
+}
+
+/**
+ * PostgreSQL cannot store U+0000 in text and fails the whole query, while SQLite stores it: either way it is
+ * never meant. Every string a schema lets through is checked here, once for every route and field, so each
+ * database answers the same 422 before any query runs.
+ */
+function refusingNulCharacters(validate: ValidateFunction): ValidateFunction {
+  const checked = ((data: unknown, context?: Parameters<ValidateFunction>[1]) => {
+    const valid = validate(data, context);
+    checked.errors = validate.errors ?? null;
+    if (!valid) return false;
+    const path = findNulCharacter(data, '');
+    if (path === null) return true;
+    checked.errors = [
+      { keyword: nulCharacterKeyword, instancePath: path, schemaPath: '#', params: {}, message: 'String should not contain the NUL character' },
+    ] satisfies ErrorObject[];
+    return false;
+  }) as ValidateFunction;
+  // Fastify lets Ajv replace a coerced root value only when the validator exposes its schema environment.
+  checked.schemaEnv = validate.schemaEnv;
+  checked.schema = validate.schema;
+  return checked;
+}
+
+/** The JSON pointer of the first string (value or key) holding U+0000, or null. */
+function findNulCharacter(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (typeof value !== 'object' || value === null) return null;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = findNulCharacter(value[index], `${path}/${index}`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const pointer = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (key.includes('\u0000')) return pointer;
+    const found = findNulCharacter(item, pointer);
+    if (found !== null) return found;
+  }
+  return null;
 }

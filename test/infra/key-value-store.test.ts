@@ -116,6 +116,16 @@ for (const implementation of implementations) {
       assert.equal(await store.get('busy'), '100');
     });
 
+    it('takes back from a counter, keeping its window; a counter that is gone stays gone', async () => {
+      await store.increment('refund', 60);
+      await store.increment('refund', 60);
+      assert.equal(await store.decrement('refund'), 1);
+      const ttl = await store.ttl('refund');
+      assert.ok(ttl !== null && ttl > 0 && ttl <= 60, `ttl was ${ttl}`);
+      assert.equal(await store.decrement('never-counted'), 0);
+      assert.equal(await store.get('never-counted'), null);
+    });
+
     it('deletes only when the value still matches', async () => {
       await store.set('token', 'mine');
       assert.equal(await store.deleteIfEquals('token', 'theirs'), false);

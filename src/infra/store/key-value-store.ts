@@ -17,6 +17,11 @@ export interface KeyValueStore {
    * created and is not extended by later increments, so the counter is a fixed window.
    */
   increment(key: string, windowSeconds: number): Promise<number>;
+  /**
+   * Atomically takes one back from a counter made by increment (a refund), keeping its expiry. A counter that
+   * no longer exists (its window ended) stays absent rather than going negative. Returns the new value, 0 then.
+   */
+  decrement(key: string): Promise<number>;
   /** Seconds until the key expires; null when it does not exist or has no expiry. */
   ttl(key: string): Promise<number | null>;
   /** Deletes the key only if it still holds exactly this value (atomic). Returns whether it was deleted. */

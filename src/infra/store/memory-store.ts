@@ -68,6 +68,14 @@ export class MemoryStore implements KeyValueStore {
     return next;
   }
 
+  async decrement(key: string): Promise<number> {
+    const entry = this.live(key);
+    if (entry === undefined) return 0;
+    const next = Number.parseInt(entry.value, 10) - 1;
+    entry.value = String(next);
+    return next;
+  }
+
   async ttl(key: string): Promise<number | null> {
     const entry = this.live(key);
     if (entry === undefined || entry.expiresAt === null) return null;

@@ -13,6 +13,13 @@ const scripts = {
       if redis.call('TTL', KEYS[1]) == -1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
       return count`,
   },
+  // Only an existing counter: DECR on a key that expired would create one at -1 without any expiry.
+  decrementExisting: {
+    numberOfKeys: 1,
+    lua: `
+      if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
+      return 0`,
+  },
   deleteIfEquals: {
     numberOfKeys: 1,
     lua: `
@@ -23,6 +30,7 @@ const scripts = {
 
 type ScriptedRedis = Redis & {
   incrementWindow(key: string, windowSeconds: number): Promise<number>;
+  decrementExisting(key: string): Promise<number>;
   deleteIfEquals(key: string, expected: string): Promise<number>;
 };
 
@@ -86,6 +94,11 @@ export class RedisStore implements KeyValueStore {
   async increment(key: string, windowSeconds: number): Promise<number> {
     this.assertUp();
     return orUnavailable(this.redis.incrementWindow(key, windowSeconds));
+  }
+
+  async decrement(key: string): Promise<number> {
+    this.assertUp();
+    return orUnavailable(this.redis.decrementExisting(key));
   }
 
   async ttl(key: string): Promise<number | null> {

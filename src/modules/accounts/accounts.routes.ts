@@ -42,12 +42,12 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         ...users,
         summary: 'Register; a verification email goes out',
         body: RegisterBody,
-        response: { 201: PublicUser, 400: Detail, 422: Detail },
+        response: { 201: PublicUser, 400: Detail, 422: Detail, 429: Detail, 503: Detail },
       },
     },
     async (request, reply) => {
       const { email, name, password } = request.body.new_user;
-      const user = await accounts.register({ email, name, password });
+      const user = await accounts.register({ email, name, password }, request.ip);
       return reply.code(201).send(toPublicUser(user));
     },
   );

@@ -15,8 +15,6 @@ export interface AccountsServiceDeps {
   authenticator: Authenticator;
   throttle: RequestThrottle;
   updater: AccountUpdater;
-  /** Refuse log-in until the email is verified (REQUIRE_VERIFIED_LOGIN). */
-  requireVerifiedLogin: boolean;
 }
 
 export interface OwnChanges {
@@ -37,7 +35,8 @@ export class AccountsService {
   constructor(private readonly deps: AccountsServiceDeps) {}
 
   /** Registers the account and mails the first verification token (the 'verification-requested' event). */
-  async register(registration: Registration): Promise<User> {
+  async register(registration: Registration, address: string): Promise<User> {
+    await this.deps.users.assertSignUpAllowed(address);
     const user = await this.deps.users.register(registration);
     await this.requestVerificationOf(user);
     return user;
@@ -45,13 +44,9 @@ export class AccountsService {
 
   /** The OAuth2 password flow: the username may be the email or the name. */
   async logIn(attempt: { identifier: string; password: string; address: string }): Promise<string> {
-    const user = await this.deps.users.checkCredentials({ ...attempt, allowEmail: true });
-    if (user === null || !user.isActive) throw badRequest(AccountErrorCode.LOGIN_BAD_CREDENTIALS);
-    // Only after the password proved right, so this answer cannot be used to learn which accounts exist.
-    if (this.deps.requireVerifiedLogin && !user.isVerified) throw badRequest(AccountErrorCode.LOGIN_USER_NOT_VERIFIED);
-    const token = this.deps.users.issueAccessToken(user);
-    await this.deps.users.emit({ type: 'logged-in', user });
-    return token;
+    const outcome = await this.deps.users.logIn({ ...attempt, allowEmail: true });
+    if (outcome.ok) return outcome.token;
+    throw badRequest(outcome.reason === 'not-verified' ? AccountErrorCode.LOGIN_USER_NOT_VERIFIED : AccountErrorCode.LOGIN_BAD_CREDENTIALS);
   }
 
   /** This token is refused by every process from now until it expires. */
@@ -113,6 +108,7 @@ export class AccountsService {
     // Compare-and-set on the old hash: of two requests racing with one token, only one changes the password.
     const updated = await this.deps.updater.setPassword(user, password, { ifHashedPassword: user.hashedPassword });
     if (updated === null) throw badRequest(AccountErrorCode.RESET_PASSWORD_BAD_TOKEN);
+    await this.deps.users.clearLoginThrottle(user.id);
     await this.deps.users.emit({ type: 'password-reset', user: updated });
     return updated;
   }
@@ -141,7 +137,7 @@ export class AccountsService {
     if (currentPassword === undefined) {
       throw new HttpError(422, [{ loc: ['body', 'current_password'], msg: 'Field required', type: 'missing' }]);
     }
-    const checked = await this.deps.users.checkCredentials({ identifier: user.username, password: currentPassword, address, allowEmail: false });
+    const checked = await this.deps.users.checkPassword(user, { identifier: user.username, password: currentPassword, address });
     if (checked === null || checked.id !== user.id) throw badRequest(code);
   }
 

@@ -2,16 +2,29 @@ import { createHash } from 'node:crypto';
 import { tooManyRequests } from '../../http/errors.js';
 import type { KeyValueStore } from '../../infra/store/key-value-store.js';
 
+/** Requests allowed per window for each kind of subject; a subject without a limit is not counted. */
 export interface RequestThrottleOptions {
-  maxPerAddress: number;
-  maxPerEmail: number;
+  /** Per client address. */
+  maxPerAddress?: number;
+  /** Per email address the request is about. */
+  maxPerEmail?: number;
+  /** Per account making the request. */
+  maxPerAccount?: number;
   windowSeconds: number;
 }
 
+/** Who a request counts against: the client address, the email it is about, the account making it. */
+export interface ThrottleSubjects {
+  address?: string;
+  email?: string;
+  account?: string;
+}
+
 /**
- * Counts requests to one account action (send a reset email, try a verify token…) per client address and per
- * email, in the shared store so the limit holds across every API process. Every request counts, found or not:
- * the limit reveals nothing about which emails exist. Limits are generous; they stop floods, not people.
+ * Counts requests to one account action (send a reset email, try a verify token, sign up…) per client address,
+ * per email and per account, in the shared store so the limit holds across every API process. Every request
+ * counts, found or not: the limit reveals nothing about which emails exist. Counted atomically before the work,
+ * so parallel requests cannot slip past it.
  */
 export class RequestThrottle {
   constructor(
@@ -19,14 +32,17 @@ export class RequestThrottle {
     private readonly options: RequestThrottleOptions,
   ) {}
 
-  /** Counts one request, or throws 429 with Retry-After once the address or the email is over its limit. */
-  async hit(action: string, who: { address: string; email?: string }): Promise<void> {
-    const counters: [string, number][] = [[`throttle:${action}:address:${who.address}`, this.options.maxPerAddress]];
-    if (who.email !== undefined) {
+  /** Counts one request, or throws 429 with Retry-After once any of its subjects is over its limit. */
+  async hit(action: string, who: ThrottleSubjects): Promise<void> {
+    const counters: [string, number][] = [];
+    const { maxPerAddress, maxPerEmail, maxPerAccount } = this.options;
+    if (who.address !== undefined && maxPerAddress !== undefined) counters.push([`throttle:${action}:address:${who.address}`, maxPerAddress]);
+    if (who.email !== undefined && maxPerEmail !== undefined) {
       // Emails are hashed so the store holds no address book.
       const emailKey = createHash('sha256').update(who.email.toLowerCase()).digest('hex').slice(0, 32);
-      counters.push([`throttle:${action}:email:${emailKey}`, this.options.maxPerEmail]);
+      counters.push([`throttle:${action}:email:${emailKey}`, maxPerEmail]);
     }
+    if (who.account !== undefined && maxPerAccount !== undefined) counters.push([`throttle:${action}:account:${who.account}`, maxPerAccount]);
     const counts = await Promise.all(counters.map(([key]) => this.store.increment(key, this.options.windowSeconds)));
     const over = counters.filter(([, limit], index) => (counts[index] ?? 0) > limit).map(([key]) => key);
     if (over.length === 0) return;

@@ -1,7 +1,6 @@
+import { isUuid } from '../../db/schema.js';
 import type { User, UsersRepository } from '../users/users.repository.js';
 import { notFound, type AccountChanges, type AccountUpdater } from './account-updater.js';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What superusers do to any account. Who may call it is for the routes to check. */
 export class UsersAdminService {
@@ -17,7 +16,7 @@ export class UsersAdminService {
 
   /** A malformed id names no account: 404 like a missing one (and never reaches PostgreSQL's uuid parser). */
   async get(id: string): Promise<User> {
-    const user = uuidPattern.test(id) ? await this.repository.findById(id.toLowerCase()) : null;
+    const user = isUuid(id) ? await this.repository.findById(id.toLowerCase()) : null;
     return user ?? Promise.reject(notFound());
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
+import { isUuid } from '../../db/schema.js';
 
 export interface TokenClaims {
   sub: string;
@@ -47,12 +48,21 @@ export class TokenCodec {
     return { token: this.sign({ ...extraClaims, sub: subject, jti, iat_ms: Date.now() }), jti };
   }
 
-  /** The claims of a valid token, or null for any token that is malformed, tampered, expired or of another kind. */
+  /**
+   * The claims of a valid token, or null for any token that is malformed, tampered, expired or of another kind.
+   * A correctly signed token can still carry claims we never issue (one signed with a leaked or shared key, or
+   * by an older version): the claims later code looks up by must have the types it expects, so a strange `sub`
+   * is refused here rather than reaching a uuid column as a database error.
+   */
   verify(token: string): TokenClaims | null {
+    let claims: TokenClaims;
     try {
-      return this.verifier(token);
+      claims = this.verifier(token);
     } catch {
       return null;
     }
+    if (typeof claims.sub !== 'string' || !isUuid(claims.sub)) return null;
+    if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return null;
+    return claims;
   }
 }

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { bearerSecurity, callerOf, requireUser } from '../../http/authentication.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { Detail } from '../users/users.schemas.js';
-import { Cleaning, CleaningIdParams, CleaningList, CleaningUpdateBody, CleaningWithOwner, NewCleaningBody } from './cleanings.schemas.js';
+import { Cleaning, CleaningIdParams, CleaningList, CleaningUpdateBody, CleaningWithOwner, DeletedCleaningId, NewCleaningBody } from './cleanings.schemas.js';
 import type { CleaningsService } from './cleanings.service.js';
 
 const errors = { 401: Detail, 422: Detail };
@@ -59,14 +58,14 @@ export const cleaningsRoutes: FastifyPluginAsyncTypebox<{ cleanings: CleaningsSe
     {
       schema: {
         ...common,
-        summary: 'Delete a cleaning job with its offers and evaluations (owner only)',
+        summary: "Delete a cleaning job with its offers and evaluations (owner only); answers the deleted job's id, as phresh does",
         params: CleaningIdParams,
-        response: { 204: Type.Null(), 403: Detail, 404: Detail, ...errors },
+        response: { 200: DeletedCleaningId, 403: Detail, 404: Detail, ...errors },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       await cleanings.delete(callerOf(request).id, request.params.cleaning_id);
-      return reply.code(204).send(null);
+      return request.params.cleaning_id;
     },
   );
 };

@@ -51,3 +51,4 @@ const cleaningFields = {
 export const Cleaning = Type.Object({ ...cleaningFields, owner: Type.String({ format: 'uuid', description: "The owner's user id" }) });
 export const CleaningWithOwner = Type.Object({ ...cleaningFields, owner: PublicUser });
 export const CleaningList = Type.Array(Cleaning);
+export const DeletedCleaningId = Type.Integer({ description: 'The id of the deleted cleaning job' });

@@ -1,6 +1,6 @@
 import { HttpError } from '../../http/errors.js';
 import { found } from '../../http/found.js';
-import { toPublicUser, type UsersRepository } from '../users/users.repository.js';
+import { toPublicUser, type User, type UsersRepository } from '../users/users.repository.js';
 import type { Cleaning, CleaningChanges, CleaningsRepository, CleaningType } from './cleanings.repository.js';
 import { centsToAmount, parsePriceCents } from './money.js';
 
@@ -34,6 +34,11 @@ export function toCleaningPublic(cleaning: Cleaning) {
   };
 }
 
+/** A cleaning with its owner as a public user, as the detail route and the feed show it (phresh's `CleaningPublic`). */
+export function toCleaningWithOwner(cleaning: Cleaning, owner: User) {
+  return { ...toCleaningPublic(cleaning), owner: toPublicUser(owner) };
+}
+
 export class CleaningsService {
   constructor(
     private readonly cleanings: CleaningsRepository,
@@ -60,7 +65,7 @@ export class CleaningsService {
     const owner = await this.users.findById(cleaning.ownerId);
     // The foreign key cascades, so a job without an owner can only be one deleted a moment ago.
     if (owner === null) throw cleaningNotFound();
-    return { ...toCleaningPublic(cleaning), owner: toPublicUser(owner) };
+    return toCleaningWithOwner(cleaning, owner);
   }
 
   async require(id: number): Promise<Cleaning> {

@@ -5,7 +5,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { JobQueue } from '../../infra/queue/jobs.js';
 import type { KeyValueStore } from '../../infra/store/key-value-store.js';
 import type { User, UsersRepository } from '../users/users.repository.js';
-import { codeEmail, verifiedEmail } from './verification-emails.js';
+import { addressInUseEmail, codeEmail, verifiedEmail } from './verification-emails.js';
 
 export const emailInUseMessage = 'That email is already in use by another account.';
 
@@ -46,10 +46,14 @@ function badRequest(): HttpError {
 export class EmailVerificationService {
   constructor(private readonly deps: EmailVerificationDeps) {}
 
+  /**
+   * Emails a code to the address. The answer never tells whether another account holds the address: the limits
+   * come first, the answer is the same, and that address is mailed a notice instead of a code (a decoy takes the
+   * code's place, so verifying then fails like any wrong code).
+   */
   async requestCode(userId: string, address: string): Promise<{ email: string; expiresIn: number }> {
     const { store, options } = this.deps;
     const email = address.toLowerCase();
-    await this.assertAddressFree(userId, email);
 
     if (options.resendSeconds > 0) {
       const cooldownKey = `email-otp:cooldown:${userId}`;
@@ -58,15 +62,23 @@ export class EmailVerificationService {
         throw tooManyRequests(wait, 'A code was sent a moment ago. Wait before asking for another one.');
       }
     }
+    // Counts notices too, so nobody can flood an address with them either.
     const dailyKey = `email-otp:daily:${this.addressTag(email)}`;
     if ((await store.increment(dailyKey, dayInSeconds)) > options.dailyLimit) {
       const wait = (await store.ttl(dailyKey)) ?? dayInSeconds;
       throw tooManyRequests(wait, 'Too many codes were sent to this address today. Try again later.');
     }
 
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     // The nonce names this code's attempt counter, so a new code starts with all its tries.
     const nonce = randomBytes(9).toString('base64url');
+    const holder = await this.deps.users.findByEmail(email);
+    if (holder !== null && holder.id !== userId) {
+      // The email column is unique, so the address cannot be taken; its owner hears that someone tried.
+      await store.set(this.codeKey(userId), `${nonce}.${randomBytes(32).toString('base64url')}`, options.ttlSeconds);
+      await this.deps.jobs.enqueue({ name: 'send-email', data: addressInUseEmail(email) });
+      return { email, expiresIn: options.ttlSeconds };
+    }
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await store.set(this.codeKey(userId), `${nonce}.${this.mac(userId, email, code).toString('base64url')}`, options.ttlSeconds);
     await this.deps.jobs.enqueue({ name: 'send-email', data: codeEmail(email, code, options.ttlSeconds) });
     return { email, expiresIn: options.ttlSeconds };
@@ -96,6 +108,7 @@ export class EmailVerificationService {
       throw badRequest();
     }
 
+    // Only if another account took the address after the code was sent: whoever reads its mail may know.
     await this.assertAddressFree(userId, email);
     // Consuming is atomic: of two requests with the same right code, only one deletes it.
     if (!(await store.deleteIfEquals(codeKey, stored))) throw badRequest();

@@ -26,6 +26,20 @@ export function codeEmail(to: string, code: string, ttlSeconds: number): EmailMe
   };
 }
 
+/** To an address another account holds, in place of a code: the requester learns nothing, the owner is told. */
+export function addressInUseEmail(to: string): EmailMessage {
+  const text =
+    'Someone signed in to Spruce asked to add this email address to their account. It already belongs to an ' +
+    'account, so nothing was changed and no code was sent.';
+  const advice = 'If that was you, log in with this address instead. If not, you can ignore this email.';
+  return {
+    to,
+    subject: 'Someone tried to use your email address on Spruce',
+    text: `${text}\n\n${advice}\n`,
+    html: `<p>${text}</p><p>${advice}</p>`,
+  };
+}
+
 export function verifiedEmail(to: string, username: string): EmailMessage {
   return {
     to,

@@ -15,17 +15,26 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ feed: FeedService; authenti
         tags: ['feed'],
         security: bearerSecurity,
         summary: 'Cleaning jobs created and updated, newest first, one page at a time',
+        description:
+          'A JSON array, as phresh answers. When more events follow, a `Link: <…>; rel="next"` header (RFC 8288) gives the next page\'s URL; following it never skips or repeats an event, even when timestamps tie.',
         querystring: FeedQuery,
         response: { 200: FeedPage, 401: Detail, 422: Detail },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { page_chunk_size, cursor, starting_date } = request.query;
-      return feed.cleanings({
+      const page = await feed.cleanings({
         chunkSize: page_chunk_size,
         ...(cursor !== undefined ? { cursor } : {}),
         ...(starting_date !== undefined ? { startingDate: starting_date } : {}),
       });
+      if (page.nextCursor !== null) {
+        // A path without scheme and host (RFC 8288 allows a relative reference), so it holds for whatever host the client used.
+        const path = request.url.split('?', 1)[0];
+        const query = new URLSearchParams({ page_chunk_size: String(page_chunk_size), cursor: page.nextCursor });
+        void reply.header('Link', `<${path}?${query.toString()}>; rel="next"`);
+      }
+      return page.items;
     },
   );
 };

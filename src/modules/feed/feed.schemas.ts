@@ -1,22 +1,27 @@
 import { Type } from 'typebox';
-import { Cleaning } from '../cleanings/cleanings.schemas.js';
+import { CleaningWithOwner } from '../cleanings/cleanings.schemas.js';
+import { startingDatePattern } from './starting-date.js';
 
 export const FeedQuery = Type.Object({
-  page_chunk_size: Type.Integer({ minimum: 1, maximum: 50, default: 20 }),
-  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'next_cursor of the previous page' })),
+  page_chunk_size: Type.Integer({ minimum: 1, maximum: 50, default: 20, description: 'How many feed items to return' }),
+  cursor: Type.Optional(
+    Type.String({ maxLength: 200, description: 'Continue after the previous page: the cursor of its `Link: <…>; rel="next"` header' }),
+  ),
   starting_date: Type.Optional(
-    Type.String({ format: 'date-time', description: 'Start with events strictly older than this (phresh); use cursor to continue' }),
+    Type.String({
+      pattern: startingDatePattern,
+      description:
+        'Start with events strictly older than this instant (phresh\'s paging: `2026-11-22T05:00:00Z`, `2026-11-22 05:00:00.123456`; no zone means UTC). Events sharing a timestamp can straddle pages this way; the `Link` header never skips or repeats one.',
+    }),
   ),
 });
 
+/** Phresh's `CleaningFeedItem`: the cleaning with its owner, and where the event sits. */
 export const FeedItem = Type.Object({
-  ...Cleaning.properties,
+  ...CleaningWithOwner.properties,
   event_type: Type.Enum(['is_create', 'is_update']),
   event_timestamp: Type.String({ format: 'date-time', description: 'created_at for is_create, updated_at for is_update' }),
   row_number: Type.Integer({ description: 'Position in this page, from 1' }),
 });
 
-export const FeedPage = Type.Object({
-  items: Type.Array(FeedItem, { description: 'Newest event first' }),
-  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last page' }),
-});
+export const FeedPage = Type.Array(FeedItem, { description: 'Newest event first' });

@@ -1,7 +1,9 @@
 import { validationError } from '../../http/errors.js';
-import { toCleaningPublic } from '../cleanings/cleanings.service.js';
-import { decodeCursor, encodeCursor } from './feed-cursor.js';
+import { toCleaningWithOwner } from '../cleanings/cleanings.service.js';
+import type { UsersRepository } from '../users/users.repository.js';
+import { decodeCursor, encodeCursor, isSupportedInstant } from './feed-cursor.js';
 import type { FeedPosition, FeedRepository } from './feed.repository.js';
+import { parseStartingDate } from './starting-date.js';
 
 export interface FeedRequest {
   chunkSize: number;
@@ -11,26 +13,34 @@ export interface FeedRequest {
 }
 
 export class FeedService {
-  constructor(private readonly feed: FeedRepository) {}
+  constructor(
+    private readonly feed: FeedRepository,
+    private readonly users: UsersRepository,
+  ) {}
 
+  /** One page, newest first, and the cursor of the next page (null on the last one). */
   async cleanings(request: FeedRequest) {
     const after = this.startingPosition(request);
     // One row more than asked tells whether another page exists without a count.
     const events = await this.feed.page(after, request.chunkSize + 1);
     const page = events.slice(0, request.chunkSize);
-    const last = page.at(-1);
-    return {
-      items: page.map((event, index) => ({
-        ...toCleaningPublic(event.cleaning),
+    const owners = new Map((await this.users.findByIds(page.map((event) => event.cleaning.ownerId))).map((user) => [user.id, user]));
+    const items = [];
+    for (const event of page) {
+      const owner = owners.get(event.cleaning.ownerId);
+      // The foreign key cascades, so an owner can only be missing when the account was deleted a moment ago.
+      if (owner === undefined) continue;
+      items.push({
+        ...toCleaningWithOwner(event.cleaning, owner),
         event_type: event.eventType,
         event_timestamp: event.eventTimestamp.toISOString(),
-        row_number: index + 1,
-      })),
-      next_cursor:
-        events.length > request.chunkSize && last !== undefined
-          ? encodeCursor({ timestamp: last.eventTimestamp, id: last.cleaning.id })
-          : null,
-    };
+        row_number: items.length + 1,
+      });
+    }
+    const last = page.at(-1);
+    const nextCursor =
+      events.length > request.chunkSize && last !== undefined ? encodeCursor({ timestamp: last.eventTimestamp, id: last.cleaning.id }) : null;
+    return { items, nextCursor };
   }
 
   private startingPosition(request: FeedRequest): FeedPosition | null {
@@ -39,11 +49,15 @@ export class FeedService {
     }
     if (request.cursor !== undefined) return decodeCursor(request.cursor);
     if (request.startingDate !== undefined) {
-      const timestamp = new Date(request.startingDate);
-      if (Number.isNaN(timestamp.getTime())) {
+      const milliseconds = parseStartingDate(request.startingDate);
+      if (milliseconds === null || Number.isNaN(new Date(milliseconds).getTime())) {
         throw validationError([{ loc: ['query', 'starting_date'], msg: 'Input should be a valid datetime', type: 'datetime_parsing' }]);
       }
-      // Ids start at 1, so id 0 places the cursor after every event at exactly that instant.
+      const timestamp = new Date(milliseconds);
+      if (!isSupportedInstant(timestamp)) {
+        throw validationError([{ loc: ['query', 'starting_date'], msg: 'Input should be a datetime from year 1000 to 9999', type: 'value_error' }]);
+      }
+      // Ids start at 1, so id 0 places the position after every event at exactly that instant.
       return { timestamp, id: 0 };
     }
     return null;

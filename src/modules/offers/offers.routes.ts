@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { bearerSecurity, callerOf, requireUser } from '../../http/authentication.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { CleaningIdParams } from '../cleanings/cleanings.schemas.js';
 import { Detail } from '../users/users.schemas.js';
-import { Offer, OfferList, OfferParams, OfferUpdateBody } from './offers.schemas.js';
+import { Offer, OfferList, OfferParams, OfferUpdateBody, RescindedId } from './offers.schemas.js';
 import type { OffersService } from './offers.service.js';
 
 const errors = { 401: Detail, 403: Detail, 404: Detail, 422: Detail };
@@ -42,11 +41,49 @@ export const offersRoutes: FastifyPluginAsyncTypebox<{ offers: OffersService; au
   );
 
   app.put(
-    '/cleanings/:cleaning_id/offers/:username',
+    '/cleanings/:cleaning_id/offers',
     {
       schema: {
         ...common,
-        summary: 'Accept a pending offer (owner; rejects the other pending ones) or cancel an accepted one (maker; reopens the others)',
+        summary: "Cancel the caller's own accepted offer (phresh's call; reopens the rejected offers)",
+        params: CleaningIdParams,
+        response: { 200: Offer, 400: Detail, ...errors },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      return offers.cancel(caller, request.params.cleaning_id, caller.username);
+    },
+  );
+
+  app.delete(
+    '/cleanings/:cleaning_id/offers',
+    {
+      schema: {
+        ...common,
+        summary: "Rescind (delete) the caller's own pending offer (phresh's call); answers the job's id",
+        params: CleaningIdParams,
+        response: { 200: RescindedId, 400: Detail, ...errors },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      await offers.rescind(caller, request.params.cleaning_id, caller.username);
+      return request.params.cleaning_id;
+    },
+  );
+
+  app.put(
+    '/cleanings/:cleaning_id/offers/:username',
+    {
+      // Phresh's client accepts with no body at all; Fastify validates a body only when there is one to validate.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: {
+        ...common,
+        summary: 'Accept a pending offer (owner; rejects the other pending ones), or cancel an accepted one (maker; reopens the others)',
+        description: 'Without a body (as phresh calls it) this accepts the offer. `{"offer_update": {"status": ...}}` chooses.',
         params: OfferParams,
         body: OfferUpdateBody,
         response: { 200: Offer, 400: Detail, ...errors },
@@ -55,7 +92,7 @@ export const offersRoutes: FastifyPluginAsyncTypebox<{ offers: OffersService; au
     async (request) => {
       const { cleaning_id, username } = request.params;
       const caller = callerOf(request);
-      return request.body.offer_update.status === 'accepted'
+      return (request.body.offer_update?.status ?? 'accepted') === 'accepted'
         ? offers.accept(caller, cleaning_id, username)
         : offers.cancel(caller, cleaning_id, username);
     },
@@ -66,14 +103,14 @@ export const offersRoutes: FastifyPluginAsyncTypebox<{ offers: OffersService; au
     {
       schema: {
         ...common,
-        summary: 'Rescind (delete) a pending offer (its maker only)',
+        summary: "Rescind (delete) a pending offer (its maker only); answers the job's id",
         params: OfferParams,
-        response: { 204: Type.Null(), 400: Detail, ...errors },
+        response: { 200: RescindedId, 400: Detail, ...errors },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       await offers.rescind(callerOf(request), request.params.cleaning_id, request.params.username);
-      return reply.code(204).send(null);
+      return request.params.cleaning_id;
     },
   );
 };

@@ -8,12 +8,13 @@ export const OfferParams = Type.Object({
   username: Username,
 });
 
+/** Optional as a whole: phresh's client accepts an offer with no body. */
 export const OfferUpdateBody = Type.Object({
-  offer_update: Type.Object({
+  offer_update: Type.Optional(Type.Object({
     status: Type.Enum(['accepted', 'cancelled'], {
       description: "accepted: the job's owner hires this offer's maker; cancelled: the maker withdraws an accepted offer",
     }),
-  }),
+  })),
 });
 
 export const Offer = Type.Object({
@@ -26,3 +27,6 @@ export const Offer = Type.Object({
 });
 
 export const OfferList = Type.Array(Offer);
+
+/** Phresh answers a rescinded offer with an integer (`response_model=int`): here the job's id. */
+export const RescindedId = Type.Integer({ description: 'The id of the cleaning job whose offer was rescinded' });

@@ -51,6 +51,13 @@ export class UsersRepository {
     return row === undefined ? null : toUser(row);
   }
 
+  /** Several users in one query (a feed page's owners, for example); unknown ids are simply absent. */
+  async findByIds(ids: readonly string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+    return rows.map(toUser);
+  }
+
   /** Usernames are unique without regard to case (see the lower(username) index). */
   async findByUsername(username: string): Promise<User | null> {
     const row = await this.db

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError } from '../../http/errors.js';
 import { AccessTokenResponse, Credentials, Detail, SignUpBody, SignUpResponse } from './users.schemas.js';
-import type { UsersService } from './users.service.js';
+import { emailNotVerifiedMessage, type UsersService } from './users.service.js';
 
 /** The ToDo tutorial's account routes: sign-up and log-in by username. */
 export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = async (app, { users }) => {
@@ -12,11 +12,11 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = a
         tags: ['users'],
         summary: 'Create an account',
         body: SignUpBody,
-        response: { 201: SignUpResponse, 400: Detail, 422: Detail },
+        response: { 201: SignUpResponse, 400: Detail, 422: Detail, 429: Detail, 503: Detail },
       },
     },
     async (request, reply) => {
-      const user = await users.signUp(request.body.username, request.body.password);
+      const user = await users.signUp(request.body.username, request.body.password, request.ip);
       return reply.code(201).send({ id: user.id, username: user.username });
     },
   );
@@ -28,19 +28,21 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = a
         tags: ['users'],
         summary: 'Log in with username and password; returns a bearer token',
         body: Credentials,
-        response: { 200: AccessTokenResponse, 401: Detail, 422: Detail, 429: Detail },
+        response: { 200: AccessTokenResponse, 401: Detail, 403: Detail, 422: Detail, 429: Detail, 503: Detail },
       },
     },
     async (request) => {
-      const user = await users.checkCredentials({
+      const outcome = await users.logIn({
         identifier: request.body.username,
         password: request.body.password,
         address: request.ip,
         allowEmail: false,
       });
-      // One answer for an unknown name, a wrong password and a disabled account: nothing to enumerate.
-      if (user === null || !user.isActive) throw new HttpError(401, 'Not Authorized', { 'WWW-Authenticate': 'Bearer' });
-      return { access_token: users.issueAccessToken(user) };
+      if (outcome.ok) return { access_token: outcome.token };
+      // Said only to someone who typed the right password; otherwise one answer for an unknown name, a wrong
+      // password and a disabled account: nothing to enumerate.
+      if (outcome.reason === 'not-verified') throw new HttpError(403, emailNotVerifiedMessage);
+      throw new HttpError(401, 'Not Authorized', { 'WWW-Authenticate': 'Bearer' });
     },
   );
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../db/errors.js';
 import { HttpError, tooManyRequests, validationError } from '../../http/errors.js';
+import type { RequestThrottle } from '../accounts/request-throttle.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { PasswordHasher } from '../auth/password-hasher.js';
 import { passwordIssues, passwordProblems, type PasswordPolicyOptions } from '../auth/password-policy.js';
@@ -11,6 +12,7 @@ import { toPrincipal, type User, type UsersRepository } from './users.repository
 export const usernameTakenMessage = 'That username is already taken. Please try another one.';
 /** The seed's words for a taken email on `POST /api/users`. */
 export const emailTakenMessage = 'That email is already taken. Login with that email or register with another one.';
+export const emailNotVerifiedMessage = 'Email not verified. Confirm it with the link mailed to you, then log in.';
 export const nameTakenMessage = 'That name is already taken. Register with another one.';
 
 /** An /api registration: `name` is the username, shared with the ToDo routes. */
@@ -32,7 +34,11 @@ export interface UsersServiceDeps {
   passwordPolicy: PasswordPolicyOptions;
   accessTokens: TokenCodec;
   loginThrottle: LoginThrottle;
+  /** Sign-ups per client address, both routes together (SIGNUP_MAX_PER_ADDRESS per SIGNUP_WINDOW_SECONDS). */
+  signUpThrottle: Pick<RequestThrottle, 'hit'>;
   events: AccountEvents;
+  /** Refuse a token to an account whose email is not verified (REQUIRE_VERIFIED_LOGIN). */
+  requireVerifiedLogin: boolean;
   /** Where a failing event handler is reported (the app's logger). */
   reportEventError: (error: unknown, event: AccountEvent) => void;
 }
@@ -45,6 +51,8 @@ export interface LoginAttempt {
   /** The /api routes accept an email address in place of the username. */
   allowEmail: boolean;
 }
+
+export type LogInOutcome = { ok: true; user: User; token: string } | { ok: false; reason: 'bad-credentials' | 'not-verified' };
 
 export class UsersService {
   constructor(private readonly deps: UsersServiceDeps) {}
@@ -94,7 +102,16 @@ export class UsersService {
     if ((await this.deps.users.findByUsername(name)) !== null) throw new HttpError(400, nameTakenMessage);
   }
 
-  async signUp(username: string, password: string): Promise<User> {
+  /**
+   * Counts a sign-up from a client address, on either route, before anything is checked or hashed: each costs a
+   * password hash, and a flood of them must not slow everyone's log-ins. 429 with Retry-After past the limit.
+   */
+  assertSignUpAllowed(address: string): Promise<void> {
+    return this.deps.signUpThrottle.hit('sign-up', { address });
+  }
+
+  async signUp(username: string, password: string, address: string): Promise<User> {
+    await this.assertSignUpAllowed(address);
     this.assertPasswordAllowed(password);
     if ((await this.deps.users.findByUsername(username)) !== null) throw new HttpError(400, usernameTakenMessage);
     const hashedPassword = await this.deps.hasher.hash(password);
@@ -117,28 +134,32 @@ export class UsersService {
   /**
    * Checks a username (or email) and password. Returns the user only when the password is right; whether the
    * account is active or verified is for the caller to judge. Unknown names cost the same hashing time as known
-   * ones, and failures are throttled per name and per address in the shared store.
+   * ones, and attempts are throttled per account (whichever of its names was typed) and per address.
    */
   async checkCredentials(attempt: LoginAttempt): Promise<User | null> {
-    const { identifier, password, address } = attempt;
-    const retryAfter = await this.deps.loginThrottle.retryAfter(identifier, address);
-    if (retryAfter > 0) throw tooManyRequests(retryAfter, 'Too many failed log-in attempts. Try again later.');
-
+    const { identifier } = attempt;
     const user =
       attempt.allowEmail && identifier.includes('@')
         ? await this.deps.users.findByEmail(identifier)
         : await this.deps.users.findByUsername(identifier);
+    return this.checkPassword(user, attempt);
+  }
+
+  /** The password check of a log-in, for an account already found (null: none has the name typed). */
+  async checkPassword(user: User | null, attempt: Pick<LoginAttempt, 'identifier' | 'password' | 'address'>): Promise<User | null> {
+    const { password, address } = attempt;
+    const subject = user === null ? { unknownName: attempt.identifier } : { accountId: user.id };
+    // Counted before any hashing, atomically: however many guesses arrive at once, at most the limit are checked.
+    const retryAfter = await this.deps.loginThrottle.acquire(subject, address);
+    if (retryAfter > 0) throw tooManyRequests(retryAfter, 'Too many failed log-in attempts. Try again later.');
+
     if (user === null) {
       await this.deps.hasher.checkAgainstDummy(password);
-      await this.deps.loginThrottle.recordFailure(identifier, address);
       return null;
     }
     const check = await this.deps.hasher.check(password, user.hashedPassword);
-    if (!check.valid) {
-      await this.deps.loginThrottle.recordFailure(identifier, address);
-      return null;
-    }
-    await this.deps.loginThrottle.recordSuccess(identifier, address);
+    if (!check.valid) return null;
+    await this.deps.loginThrottle.succeeded(subject, address);
     if (check.needsRehash) {
       // Upgrading a bcrypt (or weaker argon2) hash does not change the password, so existing tokens stay valid.
       // Only if the hash is still the one checked: a password change in between must not be overwritten.
@@ -146,6 +167,29 @@ export class UsersService {
       await this.deps.users.update(user.id, { hashed_password: rehashed }, { ifHashedPassword: user.hashedPassword });
     }
     return user;
+  }
+
+  /**
+   * A log-in on either route family: the password, then the account's state, then a token. An account that has
+   * an email gets no token before it is verified (with REQUIRE_VERIFIED_LOGIN), on every route; ToDo sign-ups
+   * have no email and log in on the ToDo route as the seed lets them, while the /api routes, where an account is
+   * its email, refuse any unverified account as FastAPI Users does. Told only after the password proved right,
+   * so the answer says nothing about which accounts exist.
+   */
+  async logIn(attempt: LoginAttempt): Promise<LogInOutcome> {
+    const user = await this.checkCredentials(attempt);
+    if (user === null || !user.isActive) return { ok: false, reason: 'bad-credentials' };
+    if (this.deps.requireVerifiedLogin && !user.isVerified && (user.email !== null || attempt.allowEmail)) {
+      return { ok: false, reason: 'not-verified' };
+    }
+    const token = this.issueAccessToken(user);
+    await this.emit({ type: 'logged-in', user });
+    return { ok: true, user, token };
+  }
+
+  /** After a password reset: the owner proved they read the account's mail, so earlier failures are forgotten. */
+  clearLoginThrottle(userId: string): Promise<void> {
+    return this.deps.loginThrottle.clear(userId);
   }
 
   issueAccessToken(user: User): string {

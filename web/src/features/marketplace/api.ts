@@ -1,4 +1,4 @@
-import { api, unwrap } from '@/lib/api/client';
+import { api, dataOf, send, unwrap } from '@/lib/api/client';
 
 export const feedPageSize = 20;
 
@@ -11,8 +11,18 @@ export const marketplaceKeys = {
   evaluation: (id: number, username: string) => ['cleanings', id, 'evaluation', username] as const,
 };
 
-export const feedPage = (cursor: string | null) =>
-  unwrap(api.GET('/api/feed/cleanings', { params: { query: { page_chunk_size: feedPageSize, ...(cursor === null ? {} : { cursor }) } } }));
+/** The cursor of the next page, from the feed's `Link: <…?cursor=…>; rel="next"` header (none on the last page). */
+export function nextCursor(link: string | null): string | null {
+  const next = link?.split(',').find((part) => /;\s*rel="?next"?/.test(part));
+  const target = next === undefined ? null : /<([^>]*)>/.exec(next)?.[1];
+  return target == null ? null : new URL(target, 'http://relative.invalid').searchParams.get('cursor');
+}
+
+export async function feedPage(cursor: string | null) {
+  const query = { page_chunk_size: feedPageSize, ...(cursor === null ? {} : { cursor }) };
+  const result = await send(api.GET('/api/feed/cleanings', { params: { query } }));
+  return { items: dataOf(result), next: nextCursor(result.response.headers.get('Link')) };
+}
 
 export type FeedItem = Awaited<ReturnType<typeof feedPage>>['items'][number];
 
@@ -43,27 +53,26 @@ export type Offer = Awaited<ReturnType<typeof listOffers>>[number];
 
 /** The caller's own offer on a job, or null when there is none (the API's 404). */
 export async function findOffer(id: number, username: string): Promise<Offer | null> {
-  const { data, response, error } = await api.GET('/api/cleanings/{cleaning_id}/offers/{username}', { params: { path: { cleaning_id: id, username } } });
-  if (response.status === 404) return null;
-  return unwrap(Promise.resolve({ data, error, response }));
+  const result = await send(api.GET('/api/cleanings/{cleaning_id}/offers/{username}', { params: { path: { cleaning_id: id, username } } }));
+  return result.response.status === 404 ? null : dataOf(result);
 }
 
 export const makeOffer = (id: number) => unwrap(api.POST('/api/cleanings/{cleaning_id}/offers', { params: { path: { cleaning_id: id } } }));
 
-const setOfferStatus = (id: number, username: string, status: 'accepted' | 'cancelled') =>
-  unwrap(api.PUT('/api/cleanings/{cleaning_id}/offers/{username}', { params: { path: { cleaning_id: id, username } }, body: { offer_update: { status } } }));
+/** The owner accepts (an empty update means accept); the other pending offers are turned down. */
+export const acceptOffer = (id: number, username: string) =>
+  unwrap(api.PUT('/api/cleanings/{cleaning_id}/offers/{username}', { params: { path: { cleaning_id: id, username } }, body: {} }));
 
-export const acceptOffer = (id: number, username: string) => setOfferStatus(id, username, 'accepted');
-export const cancelOffer = (id: number, username: string) => setOfferStatus(id, username, 'cancelled');
+/** The caller cancels their own accepted offer; the others reopen. */
+export const cancelMyOffer = (id: number) => unwrap(api.PUT('/api/cleanings/{cleaning_id}/offers', { params: { path: { cleaning_id: id } } }));
 
-export const rescindOffer = (id: number, username: string) =>
-  unwrap(api.DELETE('/api/cleanings/{cleaning_id}/offers/{username}', { params: { path: { cleaning_id: id, username } } }));
+/** The caller takes back their own pending offer. */
+export const rescindMyOffer = (id: number) => unwrap(api.DELETE('/api/cleanings/{cleaning_id}/offers', { params: { path: { cleaning_id: id } } }));
 
 /** The owner's rating of the cleaner for this job, or null before there is one. */
 export async function findEvaluation(id: number, username: string) {
-  const { data, response, error } = await api.GET('/api/users/{username}/evaluations/{cleaning_id}', { params: { path: { cleaning_id: id, username } } });
-  if (response.status === 404) return null;
-  return unwrap(Promise.resolve({ data, error, response }));
+  const result = await send(api.GET('/api/users/{username}/evaluations/{cleaning_id}', { params: { path: { cleaning_id: id, username } } }));
+  return result.response.status === 404 ? null : dataOf(result);
 }
 
 export type EvaluationDraft = {

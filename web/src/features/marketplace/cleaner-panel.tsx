@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button } from '@/components/button';
 import { ErrorAlert, QueryState } from '@/components/feedback';
-import { cancelOffer, findOffer, makeOffer, marketplaceKeys, rescindOffer, type Cleaning } from './api';
+import { cancelMyOffer, findOffer, makeOffer, marketplaceKeys, rescindMyOffer, type Cleaning } from './api';
 import { OfferStatus } from './offer-status';
 
 /** What everyone but the owner sees: offer to do the job, take back a pending offer, or cancel an accepted one. */
@@ -11,8 +11,8 @@ export function CleanerPanel({ cleaning, username }: { cleaning: Cleaning; usern
   const offer = useQuery({ queryKey: key, queryFn: () => findOffer(cleaning.id, username) });
   const refresh = () => queryClient.invalidateQueries({ queryKey: key });
   const make = useMutation({ mutationFn: () => makeOffer(cleaning.id), onSuccess: refresh });
-  const rescind = useMutation({ mutationFn: () => rescindOffer(cleaning.id, username), onSuccess: refresh });
-  const cancel = useMutation({ mutationFn: () => cancelOffer(cleaning.id, username), onSuccess: refresh });
+  const rescind = useMutation({ mutationFn: () => rescindMyOffer(cleaning.id), onSuccess: refresh });
+  const cancel = useMutation({ mutationFn: () => cancelMyOffer(cleaning.id), onSuccess: refresh });
   const failure = make.error ?? rescind.error ?? cancel.error;
 
   return (

@@ -44,7 +44,7 @@ export function FeedPage() {
     queryKey: marketplaceKeys.feed,
     queryFn: ({ pageParam }) => feedPage(pageParam),
     initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    getNextPageParam: (last) => last.next ?? undefined,
   });
   const { fetchNextPage, hasNextPage, isFetchingNextPage } = feed;
   const more = () => void (hasNextPage && !isFetchingNextPage && fetchNextPage());

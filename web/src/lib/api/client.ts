@@ -31,14 +31,21 @@ interface FetchResult<T> {
   response: Response;
 }
 
-/** The data of a successful call, or an ApiError carrying the API's `detail` and 422 field messages. */
-export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
-  let result: FetchResult<T>;
+/** The call's result, with a network failure turned into an ApiError like any other. */
+export async function send<T>(call: Promise<FetchResult<T>>): Promise<FetchResult<T>> {
   try {
-    result = await call;
+    return await call;
   } catch (cause) {
     throw ApiError.network(cause);
   }
+}
+
+/** The data of a successful result, or an ApiError carrying the API's `detail` and 422 field messages. */
+export function dataOf<T>(result: FetchResult<T>): T {
   if (result.response.ok) return result.data as T;
   throw ApiError.from(result.response.status, result.error);
+}
+
+export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
+  return dataOf(await send(call));
 }
