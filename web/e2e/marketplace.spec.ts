@@ -69,6 +69,7 @@ test('marketplace: post, edit, offer, take back, offer again, accept, rate, and 
   await ownerPage.getByRole('button', { name: 'Save rating' }).click();
   await expect(ownerPage.getByText(`You rated ${cleaner.name} 4 of 5: “Spotless kitchen”`)).toBeVisible();
   await expect(offers).toContainText('completed');
+  await saveScreenshot(ownerPage, 'marketplace-owner');
 
   // A second job, rated five stars through the API, so the histogram has two bars.
   const ownerToken = await tokenFor(request, owner.name);
