@@ -156,6 +156,7 @@ test('marketplace: the feed loads older jobs as it scrolls, over the API\'s curs
   const feed = page.getByRole('list', { name: 'Latest jobs' });
   await expect(feed.getByRole('listitem')).toHaveCount(20);
   await expect(feed.getByRole('listitem').first()).toContainText('Feed job 45');
+  await saveScreenshot(page, 'marketplace-feed', false);
 
   // Scrolling down, as a reader does, until the oldest job shows: no button is pressed.
   const oldest = feed.getByText('Feed job 01', { exact: true });

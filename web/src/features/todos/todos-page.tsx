@@ -19,7 +19,10 @@ export function TodosPage() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const text = content.trim();
-    add.mutate(text, { onSuccess: () => setContent('') });
+    // Cleared at once, like the row that appears at once: waiting for the answer would wipe what is typed
+    // meanwhile. A refused todo comes back into the field, beside the API's reason, unless something new is there.
+    setContent('');
+    add.mutate(text, { onError: () => setContent((typed) => (typed === '' ? text : typed)) });
   };
 
   return (
