@@ -1,5 +1,23 @@
-import type { APIRequestContext } from '@playwright/test';
+import type { APIRequestContext, Browser, Page } from '@playwright/test';
 import { createAccount, expect, logIn, openFromMenu, password, saveScreenshot, test } from './support';
+
+/** Two people, each in a browser context of their own; the owner is logged in, the cleaner not yet. */
+async function ownerAndCleaner(browser: Browser, request: APIRequestContext) {
+  const owner = await createAccount(request, 'owner');
+  const cleaner = await createAccount(request, 'cleaner');
+  const ownerPage = await (await browser.newContext()).newPage();
+  const cleanerPage = await (await browser.newContext()).newPage();
+  await logIn(ownerPage, owner.name);
+  return { owner, cleaner, ownerPage, cleanerPage };
+}
+
+/** After a reload (which drops the in-memory session) the app shows its log-in form; this fills it in. */
+async function logInAgain(page: Page, name: string) {
+  await expect(page).toHaveURL(/\/app\/log-in\?next=/);
+  await page.getByLabel('Email or name').fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
 
 async function tokenFor(request: APIRequestContext, name: string): Promise<string> {
   const res = await request.post('/users/log-in', { data: { username: name, password } });
@@ -7,11 +25,7 @@ async function tokenFor(request: APIRequestContext, name: string): Promise<strin
 }
 
 test('marketplace: post, edit, offer, take back, offer again, accept, rate, and the cleaner\'s profile with its chart', async ({ browser, request }) => {
-  const owner = await createAccount(request, 'owner');
-  const cleaner = await createAccount(request, 'cleaner');
-  const ownerPage = await (await browser.newContext()).newPage();
-  const cleanerPage = await (await browser.newContext()).newPage();
-  await logIn(ownerPage, owner.name);
+  const { owner, cleaner, ownerPage, cleanerPage } = await ownerAndCleaner(browser, request);
 
   // The owner posts a job; a bad price comes back as the API's message beside the price.
   await ownerPage.getByRole('link', { name: 'Post a job' }).click();
@@ -90,11 +104,7 @@ test('marketplace: post, edit, offer, take back, offer again, accept, rate, and 
 });
 
 test('marketplace: the cleaner cancels an accepted offer, the owner deletes the job, and each edits a profile', async ({ browser, request }) => {
-  const owner = await createAccount(request, 'owner');
-  const cleaner = await createAccount(request, 'cleaner');
-  const ownerPage = await (await browser.newContext()).newPage();
-  const cleanerPage = await (await browser.newContext()).newPage();
-  await logIn(ownerPage, owner.name);
+  const { owner, cleaner, ownerPage, cleanerPage } = await ownerAndCleaner(browser, request);
 
   await ownerPage.getByRole('link', { name: 'Post a job' }).click();
   await ownerPage.getByLabel('Title').fill('Spot clean after a party');
@@ -107,17 +117,12 @@ test('marketplace: the cleaner cancels an accepted offer, the owner deletes the 
   await cleanerPage.getByRole('button', { name: 'Offer to do this job' }).click();
   await ownerPage.reload();
   // A reload ends the in-memory session (until refresh cookies exist), and log-in brings the owner back here.
-  await expect(ownerPage).toHaveURL(/\/app\/log-in\?next=/);
-  await ownerPage.getByLabel('Email or name').fill(owner.name);
-  await ownerPage.getByLabel('Password', { exact: true }).fill(password);
-  await ownerPage.getByRole('button', { name: 'Log in' }).click();
+  await logInAgain(ownerPage, owner.name);
   await ownerPage.getByRole('button', { name: `Accept ${cleaner.name}’s offer` }).click();
   await expect(ownerPage.getByRole('list', { name: 'Offers' })).toContainText('accepted');
 
   await cleanerPage.reload();
-  await cleanerPage.getByLabel('Email or name').fill(cleaner.name);
-  await cleanerPage.getByLabel('Password', { exact: true }).fill(password);
-  await cleanerPage.getByRole('button', { name: 'Log in' }).click();
+  await logInAgain(cleanerPage, cleaner.name);
   await cleanerPage.getByRole('button', { name: 'Cancel: I cannot do this job' }).click();
   await expect(cleanerPage.getByText('Your offer is cancelled')).toBeVisible();
 

@@ -5,6 +5,7 @@ import { Button } from '@/components/button';
 import { ErrorAlert, QueryState } from '@/components/feedback';
 import { Page } from '@/components/page';
 import { feedPage, marketplaceKeys, type FeedItem } from './api';
+import { PostJobLink } from './post-job-link';
 import { cleaningTypeLabels, formatPrice, formatWhen } from './format';
 
 /** Asks for the next page when the end of the list scrolls into view; the button does the same by hand. */
@@ -53,11 +54,7 @@ export function FeedPage() {
   return (
     <Page
       title="Cleaning jobs"
-      actions={
-        <Link className="button button-primary" to="/cleanings/new">
-          Post a job
-        </Link>
-      }
+      actions={<PostJobLink />}
     >
       <QueryState
         query={{ ...feed, data: feed.data?.pages.flatMap((page) => page.items) }}

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { QueryState } from '@/components/feedback';
 import { Page } from '@/components/page';
 import { marketplaceKeys, myCleanings } from './api';
+import { PostJobLink } from './post-job-link';
 import { cleaningTypeLabels, formatPrice, formatWhen } from './format';
 
 export function MyCleaningsPage() {
@@ -10,11 +11,7 @@ export function MyCleaningsPage() {
   return (
     <Page
       title="My jobs"
-      actions={
-        <Link className="button button-primary" to="/cleanings/new">
-          Post a job
-        </Link>
-      }
+      actions={<PostJobLink />}
     >
       <QueryState query={mine} what="your jobs" isEmpty={(jobs) => jobs.length === 0} empty={<>You have not posted a job yet. <Link to="/cleanings/new">Post one</Link>.</>}>
         {(jobs) => (
