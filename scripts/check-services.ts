@@ -1,8 +1,9 @@
 /**
- * CI must prove the PostgreSQL and Redis legs, not skip them: this fails loudly when a URL the tests were given
+ * CI must prove the PostgreSQL, MySQL and Redis legs, not skip them: this fails loudly when a URL the tests were given
  * cannot be reached, instead of letting suites run on SQLite and memory alone.
  */
 import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 
 const problems: string[] = [];
@@ -18,6 +19,21 @@ if (databaseUrl) {
     problems.push(`TEST_DATABASE_URL=${databaseUrl} cannot be reached: ${(error as Error).message}`);
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+const mysqlUrl = process.env.TEST_MYSQL_URL;
+if (mysqlUrl) {
+  try {
+    const connection = await mysql.createConnection({ uri: mysqlUrl.replace(/^mariadb:/, 'mysql:'), connectTimeout: 5_000 });
+    try {
+      const [rows] = await connection.query<mysql.RowDataPacket[]>('select version() as version');
+      console.log(`MySQL reachable: ${rows[0]?.version}`);
+    } finally {
+      await connection.end();
+    }
+  } catch (error) {
+    problems.push(`TEST_MYSQL_URL=${mysqlUrl} cannot be reached: ${(error as Error).message}`);
   }
 }
 

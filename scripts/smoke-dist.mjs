@@ -16,6 +16,8 @@ const env = {
   LOG_LEVEL: 'info',
   DATA_DIR: dataDir,
   SECRET_KEY: process.env.SECRET_KEY ?? randomBytes(32).toString('hex'),
+  // Production refuses to start without SMTP_URL unless the outbox is asked for; the smoke run sends no mail.
+  ...(process.env.SMTP_URL ? {} : { MAIL_TO_OUTBOX: 'true' }),
 };
 
 function run(args, { waitFor, timeoutMs = 20_000 } = {}) {

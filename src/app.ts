@@ -24,10 +24,11 @@ import type { JobQueue } from './infra/queue/jobs.js';
 import { createJobRunner } from './infra/queue/run-job.js';
 import { createStore } from './infra/store/create-store.js';
 import { Metrics } from './infra/metrics.js';
-import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
+import { StoreUnavailableError, type Broadcast, type KeyValueStore } from './infra/store/key-value-store.js';
 import { AccountTokens } from './modules/accounts/account-tokens.js';
 import { registerAccountEmails } from './modules/accounts/account-emails.js';
 import { AccountUpdater } from './modules/accounts/account-updater.js';
+import { EmailChanges } from './modules/accounts/email-change.js';
 import { accountsRoutes } from './modules/accounts/accounts.routes.js';
 import { AccountsService } from './modules/accounts/accounts.service.js';
 import { RequestThrottle } from './modules/accounts/request-throttle.js';
@@ -231,7 +232,10 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
         maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
         windowSeconds: config.loginFailureWindowSeconds,
       }),
-      signUpThrottle: new RequestThrottle(store, { maxPerAddress: config.signUpMaxPerAddress, windowSeconds: config.signUpWindowSeconds }),
+      signUpThrottle: signUpThrottleFailingOpen(
+        new RequestThrottle(store, { maxPerAddress: config.signUpMaxPerAddress, windowSeconds: config.signUpWindowSeconds }),
+        log,
+      ),
     });
     const authenticator = new Authenticator(accessTokens, users, store, broadcast, config.authCacheSeconds, log);
     await authenticator.start();
@@ -241,6 +245,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       algorithm: config.jwtAlgorithm,
       verifyLifetimeSeconds: config.verifyTokenExpireSeconds,
       resetLifetimeSeconds: config.resetTokenExpireSeconds,
+      emailChangeLifetimeSeconds: config.emailChangeTokenExpireSeconds,
     });
     const updater = new AccountUpdater({ users, repository: usersRepository, hasher, tokens: accountTokens, authenticator });
     const accounts = new AccountsService({
@@ -249,6 +254,19 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       tokens: accountTokens,
       authenticator,
       updater,
+      emailChanges: new EmailChanges({
+        users,
+        repository: usersRepository,
+        tokens: accountTokens,
+        authenticator,
+        store,
+        throttle: new RequestThrottle(store, {
+          maxPerAccount: config.emailChangeMaxPerAccount,
+          maxPerEmail: config.emailChangeMaxPerEmail,
+          windowSeconds: config.emailChangeWindowSeconds,
+        }),
+        lifetimeSeconds: config.emailChangeTokenExpireSeconds,
+      }),
       // The log-in limits double as the limits of the other guessable or mail-sending account actions.
       throttle: new RequestThrottle(store, {
         maxPerAddress: config.loginMaxFailuresPerAddress,
@@ -261,6 +279,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       ...(config.publicUrl === null ? {} : { publicUrl: config.publicUrl }),
       verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,
       resetTokenExpireSeconds: config.resetTokenExpireSeconds,
+      emailChangeTokenExpireSeconds: config.emailChangeTokenExpireSeconds,
     });
     const emailVerification = new EmailVerificationService({
       store,
@@ -313,4 +332,22 @@ export async function closeContext(context: AppContext): Promise<void> {
   await context.broadcast.close();
   await context.store.close();
   await context.database.close();
+}
+
+/**
+ * The sign-up throttle guards against floods of password hashes, not against guessing, so with the shared store
+ * down it lets sign-ups through (logged) rather than closing registration: the service keeps working without Redis,
+ * as the log-in throttle, which guards passwords, does not.
+ */
+function signUpThrottleFailingOpen(throttle: RequestThrottle, log: FastifyBaseLogger): Pick<RequestThrottle, 'hit'> {
+  return {
+    hit: async (action, who) => {
+      try {
+        await throttle.hit(action, who);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        log.warn({ action }, 'sign-up throttle unavailable: the shared store does not answer; sign-up allowed');
+      }
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { CommandError, createSuperuserUsage } from './cli/command-error.js';
+import { CommandError, createSuperuserUsage, importUsage } from './cli/command-error.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { loadEnvFile } from './config/load-env-file.js';
 import { migrateToLatest } from './db/migrator.js';
@@ -11,8 +11,11 @@ const usage = `Usage: npm run cli -- <command>
 Commands:
   migrate            Run every pending database migration (safe to run from several processes at once)
   create-superuser   Create an active, verified superuser account
+  import             Bring in accounts (and todos) from the tutorial apps' databases
 
-${createSuperuserUsage}`;
+${createSuperuserUsage}
+
+${importUsage}`;
 
 async function migrate(): Promise<void> {
   const config = loadConfig();
@@ -30,6 +33,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   migrate,
   // Loaded only when used: it brings in the whole app, which `migrate` does not need.
   'create-superuser': async (args) => (await import('./cli/create-superuser.js')).createSuperuser(loadConfig(), args),
+  import: async (args) => {
+    const summary = await (await import('./cli/import.js')).runImport(loadConfig(), args);
+    if (summary.failed !== null) process.exitCode = 1;
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);

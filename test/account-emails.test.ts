@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Job, JobQueue } from '../src/infra/queue/jobs.js';
-import { escapeHtml, registerAccountEmails, withinDuration } from '../src/modules/accounts/account-emails.js';
+import { escapeHtml, maskEmail, registerAccountEmails, withinDuration } from '../src/modules/accounts/account-emails.js';
 import { AccountEvents } from '../src/modules/users/account-events.js';
 import type { User } from '../src/modules/users/users.repository.js';
 
@@ -79,6 +79,27 @@ describe('account emails', () => {
     assert.ok(queue.jobs.every((j) => j.data.text.includes('— Phresh') && j.data.html.includes('— Phresh')));
   });
 
+  test('an email change: the token to the new address only, a masked notice to the current one; after it, a notice to the old one', async () => {
+    const { queue, emit } = setUp({ publicUrl: 'https://spruce.example', emailChangeTokenExpireSeconds: 3600 });
+    await emit({ type: 'email-change-requested', user: user(), newEmail: 'mallory@evil.example', token: 'change.token' });
+    const [confirmation, notice] = queue.jobs.map((j) => j.data);
+    assert.equal(confirmation?.to, 'mallory@evil.example');
+    assert.match(confirmation?.text ?? '', /https:\/\/spruce\.example\/confirm-email\?token=change\.token/);
+    assert.match(confirmation?.text ?? '', /within 1 hour/);
+    assert.equal(notice?.to, 'shakira@shakira.io');
+    assert.ok(!notice?.text.includes('change.token'));
+    assert.ok(!notice?.text.includes('mallory@'));
+    assert.match(notice?.text ?? '', /m\*\*\*@evil\.example/);
+    assert.match(notice?.text ?? '', /change your password/);
+
+    const { queue: later, emit: emitLater } = setUp();
+    await emitLater({ type: 'email-change-requested', user: user({ email: null }), newEmail: 'first@example.com', token: 't' });
+    assert.deepEqual(later.jobs.map((j) => j.data.to), ['first@example.com'], 'no notice for an account that had no email');
+    await emitLater({ type: 'email-changed', user: user({ email: 'new@example.com' }), previousEmail: 'shakira@shakira.io' });
+    assert.equal(later.jobs[1]?.data.to, 'shakira@shakira.io');
+    assert.match(later.jobs[1]?.data.text ?? '', /n\*\*\*@example\.com/);
+  });
+
   test('whatever a user chose is HTML-escaped in the HTML part, and left as typed in the text part', async () => {
     const { queue, emit } = setUp({ publicUrl: 'https://spruce.example/?a=1&b="2"' });
     await emit({ type: 'verification-requested', user: user({ username: '<b>boss</b>', email: 'a&b@x.io' }), token: 't<o>k"en' });
@@ -111,6 +132,7 @@ describe('account emails', () => {
   });
 
   test('helpers', () => {
+    assert.deepEqual(['ab@example.com', 'x@y.io', 'broken'].map(maskEmail), ['a***@example.com', 'x***@y.io', '***']);
     assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     assert.deepEqual([86400, 172800, 3600, 5400, 90, 1].map(withinDuration), [
       'within 1 day',

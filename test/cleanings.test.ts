@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { apiUser } from './helpers/api-accounts.js';
 import { createTestApp, dialects, newUser, type TestApp, type TestUser } from './helpers/test-app.js';
 
 for (const dialect of dialects) {
@@ -111,15 +112,25 @@ for (const dialect of dialects) {
       assert.ok(res.json().every((c: { owner: string }) => c.owner === u.id));
     });
 
-    test('GET /api/cleanings/{id} reads any job, with the owner as a public user', async () => {
+    test('GET /api/cleanings/{id} reads any job, with the owner as their public part', async () => {
       const created = (await create(alice, { name: 'readable', price: 12.5, cleaning_type: 'dust_up' })).json();
       const res = await t.inject({ method: 'GET', url: `/api/cleanings/${created.id}`, headers: bob.headers });
       assert.equal(res.statusCode, 200);
       const body = res.json();
       assert.deepEqual({ ...body, owner: undefined }, { ...created, owner: undefined });
-      assert.equal(body.owner.id, alice.id);
-      assert.equal(body.owner.name, alice.username);
-      assert.deepEqual(Object.keys(body.owner).sort(), ['created_at', 'email', 'id', 'is_active', 'is_superuser', 'is_verified', 'name', 'updated_at']);
+      assert.deepEqual(body.owner, { id: alice.id, name: alice.username });
+    });
+
+    test("the owner's email shows only to the owner and to superusers, and account flags to nobody", async () => {
+      const owner = await apiUser(t);
+      const stranger = await apiUser(t);
+      const superuser = await apiUser(t, { superuser: true });
+      const created = await t.inject({ method: 'POST', url: '/api/cleanings', headers: owner.headers, payload: { new_cleaning: { name: 'job', price: 20 } } });
+      const read = async (headers: { authorization: string }) =>
+        (await t.inject({ method: 'GET', url: `/api/cleanings/${created.json().id}`, headers })).json().owner;
+      assert.deepEqual(await read(stranger.headers), { id: owner.id, name: owner.name });
+      assert.deepEqual(await read(owner.headers), { id: owner.id, name: owner.name, email: owner.email });
+      assert.deepEqual(await read(superuser.headers), { id: owner.id, name: owner.name, email: owner.email });
     });
 
     test('ids below 1 or not integers are 422; unknown ids are 404 on every route', async () => {

@@ -25,9 +25,14 @@ describe('configuration', () => {
     assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db', MIGRATE_ON_START: 'true' }).migrateOnStart, true);
   });
 
+  test('MySQL and MariaDB URLs are accepted and, like PostgreSQL, do not migrate on start unless asked', () => {
+    assert.equal(loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/spruce' }).migrateOnStart, false);
+    assert.equal(loadConfig({ DATABASE_URL: 'mariadb://root@127.0.0.1:3306/spruce' }).databaseUrl, 'mariadb://root@127.0.0.1:3306/spruce');
+  });
+
   test('each bad value gets its own clear message', () => {
     assert.throws(
-      () => loadConfig({ PORT: 'eighty', JWT_ALGORITHM: 'none', DATABASE_URL: 'mysql://x', REQUIRE_VERIFIED_LOGIN: 'maybe', SECRET_KEY: 'short' }),
+      () => loadConfig({ PORT: 'eighty', JWT_ALGORITHM: 'none', DATABASE_URL: 'oracle://x', REQUIRE_VERIFIED_LOGIN: 'maybe', SECRET_KEY: 'short' }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         const text = error.problems.join('\n');
@@ -44,7 +49,34 @@ describe('configuration', () => {
 
   test('production refuses to start without SECRET_KEY', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /SECRET_KEY is required when NODE_ENV=production/);
-    assert.equal(loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(64) }).secretKey, 'k'.repeat(64));
+    assert.equal(loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(64), SMTP_URL: 'smtp://mail:25' }).secretKey, 'k'.repeat(64));
+  });
+
+  const production = { NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(64) };
+
+  test('production refuses to start without SMTP_URL unless the outbox is asked for', () => {
+    assert.throws(() => loadConfig(production), /SMTP_URL is required when MAIL_TO_OUTBOX=false/);
+    assert.throws(() => loadConfig({ ...production, MAIL_TO_OUTBOX: 'false' }), /SMTP_URL is required/);
+    const outbox = loadConfig({ ...production, MAIL_TO_OUTBOX: 'true' });
+    assert.equal(outbox.smtpUrl, null);
+    assert.equal(outbox.mailToOutbox, true);
+    assert.equal(loadConfig({ ...production, SMTP_URL: 'smtps://u:p@mail:465' }).smtpUrl, 'smtps://u:p@mail:465');
+    // Development keeps writing to the outbox with nothing set.
+    assert.equal(loadConfig({}).mailToOutbox, true);
+  });
+
+  test('production serves /metrics only with METRICS_TOKEN', () => {
+    const withSmtp = { ...production, SMTP_URL: 'smtp://mail:25' };
+    assert.equal(loadConfig(withSmtp).metricsEnabled, false);
+    assert.throws(() => loadConfig({ ...withSmtp, METRICS_ENABLED: 'true' }), /METRICS_TOKEN is required for METRICS_ENABLED=true when NODE_ENV=production/);
+    const token = 't'.repeat(32);
+    const served = loadConfig({ ...withSmtp, METRICS_TOKEN: token });
+    assert.equal(served.metricsEnabled, true);
+    assert.equal(served.metricsToken, token);
+    assert.equal(loadConfig({ ...withSmtp, METRICS_TOKEN: token, METRICS_ENABLED: 'false' }).metricsEnabled, false);
+    assert.throws(() => loadConfig({ METRICS_TOKEN: 'short' }), /METRICS_TOKEN must be at least 16 characters/);
+    // Development serves it openly, as before.
+    assert.equal(loadConfig({}).metricsEnabled, true);
   });
 
   test('in development a random secret is generated once, kept private under the data folder, and reused', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { apiUser } from './helpers/api-accounts.js';
 import { createTestApp, dialects, newUser, type TestApp, type TestUser } from './helpers/test-app.js';
 
 interface FeedItem {
@@ -245,6 +246,29 @@ for (const dialect of dialects) {
       assert.equal(res.statusCode, 401);
       assert.deepEqual(res.json(), { detail: 'Not Authorized' });
       assert.equal((await t.inject({ method: 'GET', url: '/api/feed/cleanings/?page_chunk_size=2', headers: users[0]!.headers })).statusCode, 200);
+    });
+  });
+
+  describe(`the feed's owners on ${dialect}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await createTestApp(dialect);
+    });
+    after(() => t.close());
+
+    test("show their public part: the email only to the owner and to superusers, account flags to nobody", async () => {
+      const owner = await apiUser(t);
+      const stranger = await apiUser(t);
+      const superuser = await apiUser(t, { superuser: true });
+      await t.inject({ method: 'POST', url: '/api/cleanings', headers: owner.headers, payload: { new_cleaning: { name: 'job', price: 20 } } });
+      const ownerSeenBy = async (headers: { authorization: string }) => {
+        const res = await t.inject({ method: 'GET', url: '/api/feed/cleanings', headers });
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json()[0].owner;
+      };
+      assert.deepEqual(await ownerSeenBy(stranger.headers), { id: owner.id, name: owner.name });
+      assert.deepEqual(await ownerSeenBy(owner.headers), { id: owner.id, name: owner.name, email: owner.email });
+      assert.deepEqual(await ownerSeenBy(superuser.headers), { id: owner.id, name: owner.name, email: owner.email });
     });
   });
 }

@@ -103,23 +103,28 @@ describe('readiness when the database is gone', () => {
     }
   });
 
-  test('a PostgreSQL server that cannot be reached gives 503 on data routes and 503 on /ready, never a hang', { timeout: 30_000 }, async () => {
-    const t = await createTestApp('sqlite');
-    const { buildApp } = await import('../src/app.js');
-    const { loadConfig } = await import('../src/config/config.js');
-    const app = await buildApp(loadConfig({ ...t.env, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', MIGRATE_ON_START: 'false' }));
-    try {
-      const started = Date.now();
-      const ready = await app.inject({ method: 'GET', url: '/ready' });
-      assert.equal(ready.statusCode, 503);
-      const signUp = await app.inject({ method: 'POST', url: '/users/sign-up', payload: { username: 'nobody', password: 'correct-horse-9' } });
-      assert.equal(signUp.statusCode, 503);
-      assert.match(signUp.json().detail, /database/i);
-      assert.ok(Date.now() - started < 15_000);
-      assert.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
-    } finally {
-      await app.close();
-      await t.close();
-    }
-  });
+  for (const [name, url] of [
+    ['PostgreSQL', 'postgres://postgres@127.0.0.1:1/none'],
+    ['MySQL', 'mysql://root@127.0.0.1:1/none'],
+  ] as const) {
+    test(`a ${name} server that cannot be reached gives 503 on data routes and 503 on /ready, never a hang`, { timeout: 30_000 }, async () => {
+      const t = await createTestApp('sqlite');
+      const { buildApp } = await import('../src/app.js');
+      const { loadConfig } = await import('../src/config/config.js');
+      const app = await buildApp(loadConfig({ ...t.env, DATABASE_URL: url, MIGRATE_ON_START: 'false' }));
+      try {
+        const started = Date.now();
+        const ready = await app.inject({ method: 'GET', url: '/ready' });
+        assert.equal(ready.statusCode, 503);
+        const signUp = await app.inject({ method: 'POST', url: '/users/sign-up', payload: { username: 'nobody', password: 'correct-horse-9' } });
+        assert.equal(signUp.statusCode, 503);
+        assert.match(signUp.json().detail, /database/i);
+        assert.ok(Date.now() - started < 15_000);
+        assert.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
+      } finally {
+        await app.close();
+        await t.close();
+      }
+    });
+  }
 });

@@ -50,7 +50,7 @@ for (const dialect of dialects) {
       }
     });
 
-    test('requests are counted and timed by method, route pattern and status, never by raw URL', async () => {
+    test('requests are counted and timed by method, route pattern and status class, never by raw URL', async () => {
       const user = await newUser(t);
       const created = await t.inject({ method: 'POST', url: '/todos', headers: user.headers, payload: { content: 'a', is_done: false } });
       const id = created.json().id as number;
@@ -62,16 +62,26 @@ for (const dialect of dialects) {
 
       const samples = await scrape();
       const requests = samples.filter((s) => s.name === 'spruce_http_requests_total');
-      assert.equal(valueOf(requests, 'spruce_http_requests_total', { method: 'GET', route: '/todos/:todo_id', status_code: '200' }), 1);
-      assert.equal(valueOf(requests, 'spruce_http_requests_total', { method: 'GET', route: '/todos/:todo_id', status_code: '404' }), 2);
-      assert.equal(valueOf(requests, 'spruce_http_requests_total', { method: 'POST', route: '/todos', status_code: '201' }), 1);
-      assert.equal(valueOf(requests, 'spruce_http_requests_total', { method: 'POST', route: '/users/sign-up', status_code: '201' }), 1);
-      assert.equal(valueOf(requests, 'spruce_http_requests_total', { method: 'GET', route: 'unmatched', status_code: '404' }), 2);
+      assert.equal(valueOf(requests, 'spruce_http_requests_total', { method: 'GET', route: '/todos/:todo_id', status: '2xx' }), 1);
+      assert.equal(valueOf(requests, 'spruce_http_requests_total', { method: 'GET', route: '/todos/:todo_id', status: '4xx' }), 2);
+      assert.equal(valueOf(requests, 'spruce_http_requests_total', { method: 'POST', route: '/todos', status: '2xx' }), 1);
+      assert.equal(valueOf(requests, 'spruce_http_requests_total', { method: 'POST', route: '/users/sign-up', status: '2xx' }), 1);
+      assert.equal(valueOf(requests, 'spruce_http_requests_total', { method: 'any', route: 'unmatched', status: '4xx' }), 2);
+      for (const sample of requests) assert.deepEqual(Object.keys(sample.labels).sort(), ['method', 'route', 'status']);
+      // Exact codes are counted once for the whole API.
+      const responses = samples.filter((s) => s.name === 'spruce_http_responses_total');
+      assert.ok((valueOf(responses, 'spruce_http_responses_total', { status_code: '404' }) ?? 0) >= 4);
+      assert.ok((valueOf(responses, 'spruce_http_responses_total', { status_code: '201' }) ?? 0) >= 2);
+      for (const sample of responses) assert.deepEqual(Object.keys(sample.labels), ['status_code']);
       for (const sample of requests) assert.doesNotMatch(sample.labels.route ?? '', /\d|\?/, sample.labels.route);
 
-      const count = valueOf(samples, 'spruce_http_request_duration_seconds_count', { method: 'POST', route: '/users/log-in', status_code: '200' });
+      // Latency is by method and route only: one series per route, whatever the statuses.
+      const durations = samples.filter((s) => s.name.startsWith('spruce_http_request_duration_seconds'));
+      for (const sample of durations) assert.equal(sample.labels.status_code, undefined);
+      assert.equal(valueOf(samples, 'spruce_http_request_duration_seconds_count', { method: 'GET', route: '/todos/:todo_id' }), 3);
+      const count = valueOf(samples, 'spruce_http_request_duration_seconds_count', { method: 'POST', route: '/users/log-in' });
       assert.equal(count, 1);
-      const sum = valueOf(samples, 'spruce_http_request_duration_seconds_sum', { method: 'POST', route: '/users/log-in', status_code: '200' });
+      const sum = valueOf(samples, 'spruce_http_request_duration_seconds_sum', { method: 'POST', route: '/users/log-in' });
       assert.ok(sum !== undefined && sum > 0 && sum < 10, String(sum));
     });
 
@@ -154,7 +164,8 @@ for (const dialect of dialects) {
         }
         const res = await t.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
         assert.equal(res.statusCode, 200);
-        assert.match(res.body, /spruce_http_requests_total\{method="GET",route="\/metrics",status_code="401"\} 7/);
+        assert.match(res.body, /spruce_http_requests_total\{method="GET",route="\/metrics",status="4xx"\} 7/);
+        assert.match(res.body, /spruce_http_responses_total\{status_code="401"\} 7/);
       } finally {
         await t.close();
       }

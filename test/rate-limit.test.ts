@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
+import { startApiProcess, waitFor } from './helpers/processes.js';
 import { createTestApp, dialects, type TestApp } from './helpers/test-app.js';
+import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './infra/support/redis.js';
 
 const limits = { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_SECONDS: '60' };
 
@@ -52,16 +57,18 @@ for (const dialect of dialects) {
       assert.deepEqual(await hit(t, 1, {}, '192.0.2.3'), [200]);
     });
 
-    test('/health, /ready and /metrics are never limited', async () => {
+    test('/health and /ready are never limited; /metrics is, like any route', async () => {
       const remoteAddress = '192.0.2.4';
       await hit(t, 4, {}, remoteAddress);
-      for (const url of ['/health', '/ready', '/metrics']) {
+      for (const url of ['/health', '/ready']) {
         for (let i = 0; i < 5; i++) {
           const res = await t.inject({ method: 'GET', url, remoteAddress });
           assert.equal(res.statusCode, 200, url);
           assert.equal(res.headers['x-ratelimit-limit'], undefined, url);
         }
       }
+      const metrics = await t.inject({ method: 'GET', url: '/metrics', remoteAddress });
+      assert.equal(metrics.statusCode, 429);
     });
 
     test('by default X-Forwarded-For is ignored: a client cannot pick a fresh address per request', async () => {
@@ -100,6 +107,47 @@ for (const dialect of dialects) {
         } finally {
           await t.close();
         }
+      }
+    });
+  });
+
+  describe(`rate limit settings at start on ${dialect}`, () => {
+    test('the server logs the limit, its store and TRUST_PROXY; production warns when TRUST_PROXY is unset', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spruce-limit-log-'));
+      const redis: Record<string, string> = dialect === 'postgres' && testRedisUrl !== null ? { REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: uniqueKeyPrefix() } : {};
+      const base = { DATA_DIR: dataDir, SECRET_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '250', ...redis };
+      try {
+        const production = await startApiProcess({ ...base, NODE_ENV: 'production', MAIL_TO_OUTBOX: 'true', MIGRATE_ON_START: 'true' });
+        try {
+          const line = await waitFor('the rate limit log line', () =>
+            production.output().split('\n').find((text) => text.includes('global rate limit per client address')),
+          );
+          const logged = JSON.parse(line);
+          assert.equal(logged.level, 40, line);
+          assert.equal(logged.rateLimitMax, 250);
+          assert.equal(logged.rateLimitWindowSeconds, 60);
+          assert.equal(logged.rateLimitStore, 'REDIS_URL' in redis ? 'redis' : 'memory');
+          assert.equal(logged.trustProxy, false);
+          assert.match(logged.msg, /TRUST_PROXY is unset/);
+        } finally {
+          production.signal('SIGTERM');
+          await production.exited;
+        }
+        const proxied = await startApiProcess({ ...base, NODE_ENV: 'development', TRUST_PROXY: '10.0.0.0/8' });
+        try {
+          const line = await waitFor('the rate limit log line', () =>
+            proxied.output().split('\n').find((text) => text.includes('global rate limit per client address')),
+          );
+          const logged = JSON.parse(line);
+          assert.equal(logged.level, 30, line);
+          assert.equal(logged.trustProxy, '10.0.0.0/8');
+        } finally {
+          proxied.signal('SIGTERM');
+          await proxied.exited;
+        }
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        if ('REDIS_URL' in redis) await deleteKeysWithPrefix(testRedisUrl as string, redis.REDIS_KEY_PREFIX as string);
       }
     });
   });

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { describe, test } from 'node:test';
-import { createPostgresDatabase, dialects, testPassword } from './helpers/test-app.js';
+import { createServerDatabase, dialects, testPassword } from './helpers/test-app.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -73,7 +73,7 @@ for (const dialect of dialects) {
   describe(`graceful shutdown on ${dialect}`, () => {
     test('SIGTERM lets every accepted request finish with its normal status, then exits with 0', { timeout: 60_000 }, async () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spruce-shutdown-'));
-      const postgres = dialect === 'postgres' ? await createPostgresDatabase() : null;
+      const database = dialect === 'sqlite' ? null : await createServerDatabase(dialect);
       let server: RunningServer | undefined;
       try {
         server = await startServer({
@@ -88,7 +88,7 @@ for (const dialect of dialects) {
           // The production default: each sign-up hashes for tens of milliseconds, so the requests overlap SIGTERM.
           ARGON2_MEMORY_KIB: '19456',
           ARGON2_TIME_COST: '2',
-          ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+          ...(database ? { DATABASE_URL: database.url } : {}),
         });
         const { baseUrl } = server;
         assert.equal((await fetch(`${baseUrl}/health`)).status, 200);
@@ -139,7 +139,7 @@ for (const dialect of dialects) {
           server.child.kill('SIGKILL');
           await server.exited;
         }
-        await postgres?.drop();
+        await database?.drop();
         fs.rmSync(dataDir, { recursive: true, force: true });
       }
     });

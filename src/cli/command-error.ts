@@ -7,3 +7,14 @@ export const createSuperuserUsage = `Usage: npm run cli -- create-superuser --em
 
 The password is read from SPRUCE_PASSWORD, or asked for (twice, hidden) when run on a terminal.
 The account is created active, verified and superuser.`;
+
+export const importUsage = `Usage: npm run cli -- import <todo-app|fastapi-users> --from <url> [--dry-run] [--batch-size <n>]
+
+  todo-app        the ToDo tutorial's MySQL database (tables user and todo): --from mysql://user:pass@host:3306/db
+  fastapi-users   the FastAPI Users tutorial's PostgreSQL database (table users): --from postgres://user:pass@host:5432/db
+
+  --dry-run       read and check everything, print what would happen, write nothing
+  --batch-size    records written per transaction (default 500); a failed batch is rolled back
+
+Imports into the database of DATABASE_URL (SQLite by default). Records imported before are skipped, so running
+the same command again is safe and resumes after a failure.`;

@@ -1,17 +1,11 @@
 import { parseArgs } from 'node:util';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { pino } from 'pino';
 import { closeContext, createContext } from '../app.js';
 import type { Config } from '../config/config.js';
 import { HttpError } from '../http/errors.js';
-import { Email } from '../modules/accounts/accounts.schemas.js';
-import { Username } from '../modules/users/users.schemas.js';
+import { followsUsernameRules, isEmailAddress, usernameRules } from '../modules/users/account-rules.js';
 import { CommandError, createSuperuserUsage } from './command-error.js';
 import { promptHidden } from './hidden-prompt.js';
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-
 
 async function readPassword(): Promise<string> {
   const fromEnv = process.env.SPRUCE_PASSWORD;
@@ -24,9 +18,8 @@ async function readPassword(): Promise<string> {
 
 /** Same rules for the email and the name as the registration route, from the same schemas. */
 function checkInput(email: string, name: string): void {
-  const ajv = addFormats(new Ajv({ strict: false }));
-  if (!ajv.validate(Email, email)) throw new CommandError(`"${email}" is not a valid email address.`);
-  if (!ajv.validate(Username, name)) throw new CommandError(`The name must be 4 to 20 letters, digits, "_" or "-"; got "${name}".`);
+  if (!isEmailAddress(email)) throw new CommandError(`"${email}" is not a valid email address.`);
+  if (!followsUsernameRules(name)) throw new CommandError(`The name must be ${usernameRules}; got "${name}".`);
 }
 
 function describe(error: HttpError): string {

@@ -13,13 +13,13 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   dataDir: string;
 
-  /** postgres://… for PostgreSQL; otherwise a SQLite file path (default `<dataDir>/spruce.db`). */
+  /** postgres://… for PostgreSQL, mysql://… (or mariadb://…) for MySQL/MariaDB; otherwise SQLite at `sqlitePath`. */
   databaseUrl: string | null;
   sqlitePath: string;
   databasePoolSize: number;
   /** Use named prepared statements on PostgreSQL (turn off behind a transaction-pooling PgBouncer). */
   databasePreparedStatements: boolean;
-  /** Run pending migrations when the API starts; default on for SQLite, off for PostgreSQL. */
+  /** Run pending migrations when the API starts; default on for SQLite, off for PostgreSQL and MySQL. */
   migrateOnStart: boolean;
 
   /** HMAC secret for tokens. In development a random one is generated and kept under dataDir. */
@@ -29,6 +29,7 @@ export interface Config {
   accessTokenExpireSeconds: number;
   verifyTokenExpireSeconds: number;
   resetTokenExpireSeconds: number;
+  emailChangeTokenExpireSeconds: number;
   /** How long a process may trust its local copy of account state and token revocation between broadcasts. */
   authCacheSeconds: number;
 
@@ -47,12 +48,18 @@ export interface Config {
   /** Sign-ups per client address per window, on both sign-up routes together. */
   signUpMaxPerAddress: number;
   signUpWindowSeconds: number;
+  /** Email-change requests per account and per new address per window: each one mails both addresses. */
+  emailChangeMaxPerAccount: number;
+  emailChangeMaxPerEmail: number;
+  emailChangeWindowSeconds: number;
 
   redisUrl: string | null;
   redisKeyPrefix: string;
   smtpUrl: string | null;
   mailFrom: string;
   outboxDir: string;
+  /** Without SMTP_URL, write emails to outboxDir. Production refuses to start without SMTP unless this is set. */
+  mailToOutbox: boolean;
   runWorkerInApi: boolean;
   /** Wait before a failed job's second try, doubled before each later one; null: 1 s in process, 10 s on BullMQ. */
   jobBackoffMs: number | null;
@@ -64,6 +71,7 @@ export interface Config {
 
   corsOrigins: string[];
   trustProxy: boolean | string;
+  /** Serve GET /metrics; in production only ever together with metricsToken. */
   metricsEnabled: boolean;
   metricsToken: string | null;
   rateLimitMax: number;
@@ -161,7 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = read.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const dataDir = path.resolve(read.string('DATA_DIR', './data'));
 
-  const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:', 'mysql:', 'mariadb:']);
   const secretKey = read.optionalString('SECRET_KEY');
   if (secretKey !== null && secretKey.length < 32) {
     read.problems.push('SECRET_KEY must be at least 32 characters (try: openssl rand -hex 32)');
@@ -174,6 +182,27 @@ export function loadConfig(env: Env = process.env): Config {
   const passwordMaxLength = read.int('PASSWORD_MAX_LENGTH', 64, 8, 1024);
   if (passwordMinLength > passwordMaxLength) {
     read.problems.push('PASSWORD_MIN_LENGTH must not be greater than PASSWORD_MAX_LENGTH');
+  }
+
+  // Password resets and verification links are emails: in production, writing them to a folder nobody reads
+  // would fail silently, so that takes an explicit choice.
+  const smtpUrl = read.url('SMTP_URL', ['smtp:', 'smtps:']);
+  const mailToOutbox = read.bool('MAIL_TO_OUTBOX', nodeEnv !== 'production');
+  if (smtpUrl === null && !mailToOutbox && read.raw('SMTP_URL') === undefined) {
+    read.problems.push(
+      'SMTP_URL is required when MAIL_TO_OUTBOX=false, its default with NODE_ENV=production (set MAIL_TO_OUTBOX=true to write emails to OUTBOX_DIR)',
+    );
+  }
+
+  // /metrics names every route and its traffic and costs a rendering per scrape: production serves it only to
+  // a scraper holding METRICS_TOKEN (one listener, reachable by a Prometheus on another host or container).
+  const metricsToken = read.optionalString('METRICS_TOKEN');
+  if (metricsToken !== null && metricsToken.length < 16) {
+    read.problems.push('METRICS_TOKEN must be at least 16 characters (try: openssl rand -hex 32)');
+  }
+  const metricsEnabled = read.bool('METRICS_ENABLED', nodeEnv !== 'production' || metricsToken !== null);
+  if (nodeEnv === 'production' && metricsEnabled && metricsToken === null) {
+    read.problems.push('METRICS_TOKEN is required for METRICS_ENABLED=true when NODE_ENV=production');
   }
 
   const trustProxyRaw = read.raw('TRUST_PROXY');
@@ -208,6 +237,7 @@ export function loadConfig(env: Env = process.env): Config {
     accessTokenExpireSeconds: read.int('ACCESS_TOKEN_EXPIRE_SECONDS', 3600, 10, 60 * 60 * 24 * 30),
     verifyTokenExpireSeconds: read.int('VERIFY_TOKEN_EXPIRE_SECONDS', 60 * 60 * 24, 60, 60 * 60 * 24 * 30),
     resetTokenExpireSeconds: read.int('RESET_TOKEN_EXPIRE_SECONDS', 60 * 60, 60, 60 * 60 * 24),
+    emailChangeTokenExpireSeconds: read.int('EMAIL_CHANGE_TOKEN_EXPIRE_SECONDS', 60 * 60, 60, 60 * 60 * 24),
     authCacheSeconds: read.int('AUTH_CACHE_SECONDS', 30, 0, 3600),
 
     passwordMinLength,
@@ -223,12 +253,16 @@ export function loadConfig(env: Env = process.env): Config {
     requireVerifiedLogin: read.bool('REQUIRE_VERIFIED_LOGIN', true),
     signUpMaxPerAddress: read.int('SIGNUP_MAX_PER_ADDRESS', 20, 1, 10_000_000),
     signUpWindowSeconds: read.int('SIGNUP_WINDOW_SECONDS', 60 * 60, 1, 60 * 60 * 24),
+    emailChangeMaxPerAccount: read.int('EMAIL_CHANGE_MAX_PER_ACCOUNT', 3, 1, 100_000),
+    emailChangeMaxPerEmail: read.int('EMAIL_CHANGE_MAX_PER_EMAIL', 3, 1, 100_000),
+    emailChangeWindowSeconds: read.int('EMAIL_CHANGE_WINDOW_SECONDS', 60 * 60, 1, 60 * 60 * 24 * 7),
 
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: read.string('REDIS_KEY_PREFIX', 'spruce:'),
-    smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:']),
+    smtpUrl,
     mailFrom: read.string('MAIL_FROM', 'Spruce <no-reply@spruce.localhost>'),
     outboxDir: path.resolve(read.string('OUTBOX_DIR', path.join(dataDir, 'outbox'))),
+    mailToOutbox,
     runWorkerInApi: read.bool('RUN_WORKER_IN_API', true),
     jobBackoffMs: read.raw('JOB_BACKOFF_MS') === undefined ? null : read.int('JOB_BACKOFF_MS', 1000, 1, 60 * 60 * 1000),
 
@@ -242,8 +276,8 @@ export function loadConfig(env: Env = process.env): Config {
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
     trustProxy,
-    metricsEnabled: read.bool('METRICS_ENABLED', true),
-    metricsToken: read.optionalString('METRICS_TOKEN'),
+    metricsEnabled,
+    metricsToken,
     rateLimitMax: read.int('RATE_LIMIT_MAX', 1000, 1, 10_000_000),
     rateLimitWindowSeconds: read.int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 60 * 60 * 24),
 

@@ -78,6 +78,15 @@ export interface ProfilesTable {
   updated_at: Timestamp;
 }
 
+/** A record brought in by an import: which source row became which Spruce row. */
+export interface ImportedRecordsTable {
+  source: string;
+  kind: 'user' | 'todo';
+  source_id: string;
+  target_id: string;
+  imported_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   todos: TodosTable;
@@ -85,6 +94,7 @@ export interface Database {
   offers: OffersTable;
   evaluations: EvaluationsTable;
   profiles: ProfilesTable;
+  imported_records: ImportedRecordsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { StoreUnavailableError } from '../infra/store/key-value-store.js';
 import { methodsAtPath } from './allowed-methods.js';
 
@@ -102,21 +103,6 @@ export function toValidationIssues(errors: AjvIssue[], part: string | undefined)
           return { loc, msg: e.message ?? 'Invalid value', type: 'value_error' };
       }
     });
-}
-
-/** Errors from the database driver that mean "the database is not there", as opposed to a bad query. */
-function isDatabaseUnavailable(error: any): boolean {
-  const code: unknown = error?.code;
-  return (
-    code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    code === 'ETIMEDOUT' ||
-    code === 'EPIPE' ||
-    code === '57P01' || // admin_shutdown
-    code === '57P03' || // cannot_connect_now
-    code === '53300' || // too_many_connections
-    /timeout exceeded when trying to connect|Connection terminated/i.test(String(error?.message ?? ''))
-  );
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

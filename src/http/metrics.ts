@@ -5,12 +5,14 @@ import { notAuthorized } from './authentication.js';
 
 /** The route label of requests that matched no route: one value, whatever URL was asked for. */
 export const unmatchedRoute = 'unmatched';
+/** The method label of those requests. */
+export const anyMethod = 'any';
 
 export interface MetricsOptions {
   metrics: Metrics;
   /** When false, /metrics is not served (404) though requests are still counted. */
   enabled: boolean;
-  /** When set, /metrics requires `Authorization: Bearer <token>`. */
+  /** When set, /metrics requires `Authorization: Bearer <token>`; production serves /metrics only with one. */
   token: string | null;
 }
 
@@ -21,14 +23,19 @@ export interface MetricsOptions {
  */
 export function registerMetrics(app: FastifyInstance, { metrics, enabled, token }: MetricsOptions): void {
   app.addHook('onResponse', async (request, reply) => {
-    metrics.observeRequest(request.method, request.routeOptions.url ?? unmatchedRoute, reply.statusCode, reply.elapsedTime / 1000);
+    const route = request.routeOptions.url;
+    const seconds = reply.elapsedTime / 1000;
+    // Every label set adds lines to every scrape, so they are kept few. Requests that matched no route share one
+    // whatever their method (Node accepts some thirty). HEAD runs the GET route's handler, so it counts as GET.
+    if (route === undefined) metrics.observeRequest(anyMethod, unmatchedRoute, reply.statusCode, seconds);
+    else metrics.observeRequest(request.method === 'HEAD' ? 'GET' : request.method, route, reply.statusCode, seconds);
   });
 
   if (!enabled) return;
   const expected = token === null ? null : digest(token);
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (expected !== null && !bearerMatches(request, expected)) throw notAuthorized();
-    const body = await metrics.registry.metrics();
+    const body = await metrics.render();
     return reply.type(metrics.registry.contentType).send(body);
   });
 }

@@ -4,8 +4,11 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
 import { tooManyRequests } from './errors.js';
 
-/** Routes a health checker or a scraper calls: never limited, so an orchestrator never sees a false failure. */
-const exemptRoutes = new Set(['/health', '/ready', '/metrics']);
+/**
+ * Routes a health checker calls: never limited, so an orchestrator never sees a false failure. /metrics is
+ * limited like any route: a scraper asks a few times a minute, and each scrape costs far more than a request.
+ */
+const exemptRoutes = new Set(['/health', '/ready']);
 
 /**
  * A global limit of RATE_LIMIT_MAX requests per RATE_LIMIT_WINDOW_SECONDS per client address (request.ip, so
@@ -19,8 +22,9 @@ const exemptRoutes = new Set(['/health', '/ready', '/metrics']);
  */
 export async function registerRateLimit(
   app: FastifyInstance,
-  config: Pick<Config, 'rateLimitMax' | 'rateLimitWindowSeconds' | 'redisUrl' | 'redisKeyPrefix'>,
+  config: Pick<Config, 'env' | 'rateLimitMax' | 'rateLimitWindowSeconds' | 'redisUrl' | 'redisKeyPrefix' | 'trustProxy'>,
 ): Promise<void> {
+  logRateLimitSettings(app, config);
   const redis = config.redisUrl === null ? null : createRateLimitRedis(app, config.redisUrl);
   if (redis !== null) {
     app.addHook('onClose', async () => closeQuietly(redis));
@@ -56,6 +60,31 @@ export async function registerRateLimit(
     });
     if (limit.isExceeded) throw tooManyRequests(limit.ttl / 1000);
   });
+}
+
+/**
+ * Says at start what the limit is and whose address it counts. Behind a load balancer with TRUST_PROXY unset,
+ * every request seems to come from the balancer, so the whole site shares one client's budget: production
+ * warns about that, since nothing else would show it until the site is throttled.
+ */
+function logRateLimitSettings(
+  app: FastifyInstance,
+  config: Pick<Config, 'env' | 'rateLimitMax' | 'rateLimitWindowSeconds' | 'redisUrl' | 'trustProxy'>,
+): void {
+  const settings = {
+    rateLimitMax: config.rateLimitMax,
+    rateLimitWindowSeconds: config.rateLimitWindowSeconds,
+    rateLimitStore: config.redisUrl === null ? 'memory' : 'redis',
+    trustProxy: config.trustProxy,
+  };
+  if (config.trustProxy === false && config.env === 'production') {
+    app.log.warn(
+      settings,
+      'global rate limit per client address; TRUST_PROXY is unset, so X-Forwarded-For is ignored and behind a load balancer every client shares its address and budget',
+    );
+  } else {
+    app.log.info(settings, 'global rate limit per client address');
+  }
 }
 
 /**

@@ -3,25 +3,35 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 
 import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from '../infra/support/redis.js';
 
-export type DialectName = 'sqlite' | 'postgres';
+export type DialectName = 'sqlite' | 'postgres' | 'mysql';
 
 /**
- * Every test suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set. The SQLite leg uses the
- * embedded store (memory) and the PostgreSQL leg the production one (Redis, when TEST_REDIS_URL is set), so each
- * suite covers both store implementations without running twice per database.
+ * Every test suite runs on SQLite, on PostgreSQL too when TEST_DATABASE_URL is set, and on MySQL/MariaDB when
+ * TEST_MYSQL_URL is set. The SQLite leg uses the embedded store (memory) and the server legs the production one
+ * (Redis, when TEST_REDIS_URL is set), so each suite covers both store implementations.
  */
-export const dialects: DialectName[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+export const dialects: DialectName[] = [
+  'sqlite',
+  ...(process.env.TEST_DATABASE_URL ? (['postgres'] as const) : []),
+  ...(process.env.TEST_MYSQL_URL ? (['mysql'] as const) : []),
+];
+
+export interface ThrowawayDatabase {
+  url: string;
+  drop: () => Promise<void>;
+}
 
 export const testPassword = 'correct-horse-9';
 
 /** A PostgreSQL database of its own, created for one test app and dropped after it. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createPostgresDatabase(): Promise<ThrowawayDatabase> {
   const adminUrl = process.env.TEST_DATABASE_URL as string;
   const name = `spruce_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -47,6 +57,29 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
   };
 }
 
+/** A MySQL/MariaDB database of its own (on the server of TEST_MYSQL_URL), created for one test app and dropped after it. */
+export async function createMysqlDatabase(): Promise<ThrowawayDatabase> {
+  const adminUrl = process.env.TEST_MYSQL_URL as string;
+  const name = `spruce_test_${randomBytes(6).toString('hex')}`;
+  const run = async (statement: string) => {
+    const admin = await mysql.createConnection({ uri: adminUrl.replace(/^mariadb:/, 'mysql:') });
+    try {
+      await admin.query(statement);
+    } finally {
+      await admin.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name}`) };
+}
+
+/** A throwaway database on the server of a server dialect's test URL. */
+export function createServerDatabase(dialect: 'postgres' | 'mysql'): Promise<ThrowawayDatabase> {
+  return dialect === 'postgres' ? createPostgresDatabase() : createMysqlDatabase();
+}
+
 export interface TestApp {
   app: FastifyInstance;
   config: Config;
@@ -63,8 +96,8 @@ export interface TestApp {
  */
 export async function createTestApp(dialect: DialectName, env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spruce-test-'));
-  const postgres = dialect === 'postgres' ? await createPostgresDatabase() : null;
-  const redis = dialect === 'postgres' && testRedisUrl !== null && env.REDIS_URL === undefined ? { url: testRedisUrl, prefix: uniqueKeyPrefix() } : null;
+  const server = dialect === 'sqlite' ? null : await createServerDatabase(dialect);
+  const redis = dialect !== 'sqlite' && testRedisUrl !== null && env.REDIS_URL === undefined ? { url: testRedisUrl, prefix: uniqueKeyPrefix() } : null;
   const fullEnv: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -77,7 +110,7 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     WEB_APP_DIR: path.join(dataDir, 'no-web-app'),
     // Suites sign up many users from one address; the sign-up throttle has tests of its own.
     SIGNUP_MAX_PER_ADDRESS: '1000000',
-    ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+    ...(server ? { DATABASE_URL: server.url } : {}),
     ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix } : {}),
     ...env,
   };
@@ -86,7 +119,7 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
   try {
     app = await buildApp(config);
   } catch (error) {
-    await postgres?.drop();
+    await server?.drop();
     if (redis) await deleteKeysWithPrefix(redis.url, redis.prefix);
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
@@ -99,7 +132,7 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     inject: (options) => app.inject(options),
     close: async () => {
       await app.close();
-      await postgres?.drop();
+      await server?.drop();
       if (redis) await deleteKeysWithPrefix(redis.url, redis.prefix);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

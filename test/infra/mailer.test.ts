@@ -93,8 +93,8 @@ describe('OutboxMailer', () => {
 describe('createMailer', () => {
   it('uses SMTP when SMTP_URL is set and the outbox otherwise', async () => {
     const logger = recordingLogger();
-    const smtp = createMailer({ smtpUrl: 'smtp://127.0.0.1:2525', mailFrom: from, outboxDir: '/unused' }, logger);
-    const outbox = createMailer({ smtpUrl: null, mailFrom: from, outboxDir: '/unused' }, logger);
+    const smtp = createMailer({ smtpUrl: 'smtp://127.0.0.1:2525', mailFrom: from, outboxDir: '/unused', env: 'test' }, logger);
+    const outbox = createMailer({ smtpUrl: null, mailFrom: from, outboxDir: '/unused', env: 'test' }, logger);
     assert.ok(smtp instanceof SmtpMailer);
     assert.ok(outbox instanceof OutboxMailer);
     await smtp.close();

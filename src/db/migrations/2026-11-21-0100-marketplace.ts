@@ -27,7 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('owner_id', t.uuid, (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('name', 'varchar(100)', (c) => c.notNull())
     .addColumn('description', 'varchar(2000)')
-    .addColumn('price_cents', t.postgres ? 'bigint' : 'integer', (c) => c.notNull())
+    .addColumn('price_cents', t.postgres || t.mysql ? 'bigint' : 'integer', (c) => c.notNull())
     .addColumn('cleaning_type', 'varchar(20)', (c) => c.notNull().defaultTo('spot_clean'))
     .addColumn('created_at', timestamp, (c) => c.notNull().defaultTo(t.now))
     .addColumn('updated_at', timestamp, (c) => c.notNull().defaultTo(t.now))
@@ -40,13 +40,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('cleanings_owner_id_id_idx').on('cleanings').columns(['owner_id', 'id']).execute();
   // The feed's creation events, newest first, with the id as tiebreak (scanned backwards).
   await db.schema.createIndex('cleanings_created_at_id_idx').on('cleanings').columns(['created_at', 'id']).execute();
-  // The feed's update events: only cleanings changed after creation have one.
-  await db.schema
-    .createIndex('cleanings_updated_at_id_changed_idx')
-    .on('cleanings')
-    .columns(['updated_at', 'id'])
-    .where(sql.ref('updated_at'), '>', sql.ref('created_at'))
-    .execute();
+  // The feed's update events: only cleanings changed after creation have one (MySQL has no partial index, so
+  // there it indexes every cleaning).
+  const updatesIndex = db.schema.createIndex('cleanings_updated_at_id_changed_idx').on('cleanings').columns(['updated_at', 'id']);
+  await (t.mysql ? updatesIndex : updatesIndex.where(sql.ref('updated_at'), '>', sql.ref('created_at'))).execute();
 
   await db.schema
     .createTable('offers')
@@ -60,13 +57,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('offers_status_known', sql`status in ('pending', 'accepted', 'rejected', 'cancelled', 'completed')`)
     .execute();
   // A job has at most one accepted offer, whatever the application does.
-  await db.schema
-    .createIndex('offers_one_accepted_per_cleaning')
-    .on('offers')
-    .column('cleaning_id')
-    .unique()
-    .where(sql.ref('status'), '=', 'accepted')
-    .execute();
+  if (t.mysql) {
+    // No partial index on MySQL: a generated column holds the job's id only while the offer is accepted (NULL
+    // otherwise, and a unique index allows any number of NULLs). Virtual, because a stored one may not sit on a
+    // column whose foreign key cascades.
+    await db.schema
+      .alterTable('offers')
+      .addColumn('accepted_cleaning_id', 'integer', (c) => c.generatedAlwaysAs(sql`case when status = 'accepted' then cleaning_id end`))
+      .execute();
+    await db.schema.createIndex('offers_one_accepted_per_cleaning').on('offers').column('accepted_cleaning_id').unique().execute();
+  } else {
+    await db.schema
+      .createIndex('offers_one_accepted_per_cleaning')
+      .on('offers')
+      .column('cleaning_id')
+      .unique()
+      .where(sql.ref('status'), '=', 'accepted')
+      .execute();
+  }
   // Deleting a user cascades through offers.user_id.
   await db.schema.createIndex('offers_user_id_idx').on('offers').column('user_id').execute();
 

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as usersAndTodos from './2026-11-21-0001-users-and-todos.js';
 import * as marketplace from './2026-11-21-0100-marketplace.js';
 import * as usersCreatedAtIndex from './2026-11-22-0001-users-created-at-index.js';
+import * as importedRecords from './2026-11-22-1501-imported-records.js';
 
 /**
  * Every migration, by name. Names sort by date, which is the order the Migrator runs them in. A static list
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21-0001-users-and-todos': usersAndTodos,
   '2026-11-21-0100-marketplace': marketplace,
   '2026-11-22-0001-users-created-at-index': usersCreatedAtIndex,
+  '2026-11-22-1501-imported-records': importedRecords,
 };

@@ -12,9 +12,10 @@ export interface AccountEmailOptions {
   publicUrl?: string;
   /** The name mails sign with; default "Spruce". */
   productName?: string;
-  /** Token lifetimes, to tell people how long a mail stays good (config.verifyTokenExpireSeconds and resetTokenExpireSeconds). */
+  /** Token lifetimes, to tell people how long a mail stays good (config.*TokenExpireSeconds). */
   verifyTokenExpireSeconds?: number;
   resetTokenExpireSeconds?: number;
+  emailChangeTokenExpireSeconds?: number;
 }
 
 /** "within 24 hours", "within 30 minutes", "within 2 days": whole units, the largest that fits. */
@@ -23,6 +24,13 @@ export function withinDuration(seconds: number): string {
   const [size, name] = units.find(([unitSeconds]) => seconds % unitSeconds === 0 && seconds >= unitSeconds) ?? [1, 'second'];
   const count = Math.max(1, Math.round(seconds / size));
   return `within ${count} ${name}${count === 1 ? '' : 's'}`;
+}
+
+/** "s***@example.com": enough for the owner to recognise an address, not to hand it to whoever reads the mail. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '***';
+  return `${email.slice(0, 1)}***${email.slice(at)}`;
 }
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -51,8 +59,9 @@ export function registerAccountEmails(events: AccountEvents, queue: JobQueue, op
   const product = options.productName ?? 'Spruce';
   const publicUrl = options.publicUrl?.replace(/\/+$/, '');
 
-  const send = async (user: User, subject: string, paragraphs: string[], action?: Action) => {
-    if (user.email === null) return;
+  /** Mails `to`, by default the account's own address; nothing for an account without one. */
+  const send = async (user: User, subject: string, paragraphs: string[], action?: Action, to: string | null = user.email) => {
+    if (to === null) return;
     const greeting = `Hello ${user.username},`;
     const text: string[] = [greeting, ...paragraphs];
     const html: string[] = [`<p>${escapeHtml(greeting)}</p>`, ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`)];
@@ -68,7 +77,7 @@ export function registerAccountEmails(events: AccountEvents, queue: JobQueue, op
     }
     text.push(`— ${product}`);
     html.push(`<p>— ${escapeHtml(product)}</p>`);
-    const message: EmailMessage = { to: user.email, subject, text: `${text.join('\n\n')}\n`, html: html.join('\n') };
+    const message: EmailMessage = { to, subject, text: `${text.join('\n\n')}\n`, html: html.join('\n') };
     await queue.enqueue({ name: 'send-email', data: message });
   };
 
@@ -92,6 +101,43 @@ export function registerAccountEmails(events: AccountEvents, queue: JobQueue, op
       route: 'POST /api/auth/reset-password',
       expiry: withinDuration(options.resetTokenExpireSeconds ?? 3600),
     }),
+  );
+
+  events.on('email-change-requested', async ({ user, newEmail, token }) => {
+    await Promise.all([
+      send(
+        user,
+        `Confirm your new email for ${product}`,
+        [`Please confirm that ${newEmail} is to become the email address of your ${product} account.`, 'Until you do, nothing changes.'],
+        {
+          intro: 'To confirm it,',
+          token,
+          path: '/confirm-email',
+          route: 'POST /api/auth/confirm-email',
+          expiry: withinDuration(options.emailChangeTokenExpireSeconds ?? 3600),
+        },
+        newEmail,
+      ),
+      // The current address hears of it first: the change needs the password, so if it was not the owner, the
+      // password is known to someone else. Changing it also cancels the pending change.
+      send(user, `Your ${product} email is about to change`, [
+        `Someone signed in to your account asked to change its email address to ${maskEmail(newEmail)}. It changes only once confirmed from that address.`,
+        'If this was not you, change your password at once: that cancels the change and signs everyone out.',
+      ]),
+    ]);
+  });
+
+  events.on('email-changed', ({ user, previousEmail }) =>
+    send(
+      user,
+      `Your ${product} email was changed`,
+      [
+        `The email address of your account is now ${maskEmail(user.email ?? '')}, and every device signed in to it was signed out.`,
+        'If you did not do this, contact us at once.',
+      ],
+      undefined,
+      previousEmail,
+    ),
   );
 
   events.on('password-reset', ({ user }) =>

@@ -3,12 +3,23 @@ import { TokenCodec } from '../auth/token-codec.js';
 
 export const verifyTokenAudience = 'spruce:verify';
 export const resetTokenAudience = 'spruce:reset';
+export const emailChangeTokenAudience = 'spruce:email-change';
 
 export interface AccountTokensOptions {
   secret: string;
   algorithm: 'HS256' | 'HS384' | 'HS512';
   verifyLifetimeSeconds: number;
   resetLifetimeSeconds: number;
+  emailChangeLifetimeSeconds: number;
+}
+
+/** What an email-change token names: the account, the address it moves from and to, and its own id. */
+export interface EmailChangeClaims {
+  userId: string;
+  from: string | null;
+  to: string;
+  fingerprint: string;
+  jti: string;
 }
 
 /** An account a token is made for: only what the token binds to. */
@@ -19,19 +30,35 @@ interface TokenSubject {
 }
 
 /**
- * The single-purpose tokens mailed to people: email verification and password reset. Each is a JWT with its own
- * audience and lifetime, so neither passes for an access token nor for the other. A verify token names the
- * email it verifies; a reset token carries a fingerprint of the password hash it may replace, so it works once
- * and dies as soon as the password changes, without any server-side list of issued tokens.
+ * The single-purpose tokens mailed to people: email verification, password reset and email change. Each is a
+ * JWT with its own audience and lifetime, so none passes for an access token nor for another. A verify token
+ * names the email it verifies; a reset token carries a fingerprint of the password hash it may replace, so it
+ * works once and dies as soon as the password changes, without any server-side list of issued tokens. An
+ * email-change token names the address it moves from and to and carries the same fingerprint, so a password
+ * change (the owner's answer to an unexpected change notice) cancels it too.
  */
 export class AccountTokens {
   private readonly verifyCodec: TokenCodec;
   private readonly resetCodec: TokenCodec;
+  private readonly emailChangeCodec: TokenCodec;
 
   constructor(private readonly options: AccountTokensOptions) {
     const common = { secret: options.secret, algorithm: options.algorithm };
     this.verifyCodec = new TokenCodec({ ...common, audience: verifyTokenAudience, lifetimeSeconds: options.verifyLifetimeSeconds });
     this.resetCodec = new TokenCodec({ ...common, audience: resetTokenAudience, lifetimeSeconds: options.resetLifetimeSeconds });
+    this.emailChangeCodec = new TokenCodec({ ...common, audience: emailChangeTokenAudience, lifetimeSeconds: options.emailChangeLifetimeSeconds });
+  }
+
+  issueEmailChangeToken(user: TokenSubject, to: string): { token: string; jti: string } {
+    return this.emailChangeCodec.issue(user.id, { from: user.email, to, pwd: this.fingerprint(user.hashedPassword) });
+  }
+
+  /** What a live email-change token asks for, or null for anything else. */
+  readEmailChangeToken(token: string): EmailChangeClaims | null {
+    const claims = this.emailChangeCodec.verify(token);
+    if (claims === null || typeof claims.to !== 'string' || typeof claims.pwd !== 'string') return null;
+    if (claims.from !== null && typeof claims.from !== 'string') return null;
+    return { userId: claims.sub, from: claims.from, to: claims.to, fingerprint: claims.pwd, jti: claims.jti };
   }
 
   issueVerifyToken(user: Pick<TokenSubject, 'id' | 'email'>): string {

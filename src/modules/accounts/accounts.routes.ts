@@ -133,6 +133,19 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     },
   );
 
+  app.post(
+    '/auth/confirm-email',
+    {
+      schema: {
+        ...auth,
+        summary: 'Confirm a new email with the token mailed to it; it replaces the old one, verified, and every older token of the account stops working',
+        body: VerifyBody,
+        response: { 200: PublicUser, 400: Detail, 422: Detail, 429: Detail, 503: Detail },
+      },
+    },
+    async (request) => toPublicUser(await accounts.confirmEmailChange(request.body.token, request.ip)),
+  );
+
   app.get(
     '/users/me',
     { ...authenticated, schema: { ...me, summary: 'The caller', response: { 200: PublicUser, 401: Detail } } },
@@ -145,9 +158,12 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       ...authenticated,
       schema: {
         ...me,
-        summary: 'Change name, email or password (the password needs current_password); a new email must be verified again',
+        summary:
+          'Change name, password or email; the password and the email need current_password. A new password ends every token of the account, ' +
+          'this one included (log in again). A new email is mailed a confirmation and replaces the old one only once confirmed ' +
+          '(POST /api/auth/confirm-email); the old address is told. Email changes: 429 past the limits per account and per address.',
         body: UpdateMeBody,
-        response: { 200: PublicUser, 400: Detail, 401: Detail, 422: Detail, 429: Detail },
+        response: { 200: PublicUser, 400: Detail, 401: Detail, 422: Detail, 429: Detail, 503: Detail },
       },
     },
     async (request) => {

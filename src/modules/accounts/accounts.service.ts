@@ -5,6 +5,7 @@ import type { User, UsersRepository } from '../users/users.repository.js';
 import type { Registration, UsersService } from '../users/users.service.js';
 import type { AccountTokens } from './account-tokens.js';
 import type { AccountUpdater } from './account-updater.js';
+import type { EmailChanges } from './email-change.js';
 import { AccountErrorCode } from './error-codes.js';
 import type { RequestThrottle } from './request-throttle.js';
 
@@ -15,6 +16,7 @@ export interface AccountsServiceDeps {
   authenticator: Authenticator;
   throttle: RequestThrottle;
   updater: AccountUpdater;
+  emailChanges: EmailChanges;
 }
 
 export interface OwnChanges {
@@ -117,14 +119,30 @@ export class AccountsService {
     return (await this.deps.repository.findById(userId)) ?? Promise.reject(new HttpError(401, 'Not Authorized'));
   }
 
-  /** Name and email change freely; the password needs the current one, checked like a log-in (and throttled). */
+  /**
+   * Name changes freely. The password and the email need the current password, checked like a log-in (and
+   * throttled). A new email is only asked for here: it replaces the old one once confirmed from its mailbox
+   * (confirmEmailChange), so the response still shows the account's current email.
+   */
   async updateOwn(userId: string, changes: OwnChanges, address: string): Promise<User> {
     const user = await this.me(userId);
-    if (changes.password !== undefined) {
+    const email = changes.email?.toLowerCase();
+    const newEmail = email !== undefined && email !== user.email ? email : undefined;
+    if (changes.password !== undefined || newEmail !== undefined) {
       await this.assertCurrentPassword(user, changes.currentPassword, address, AccountErrorCode.UPDATE_USER_INVALID_CURRENT_PASSWORD);
     }
-    const { currentPassword: _currentPassword, ...accountChanges } = changes;
-    return this.deps.updater.update(user, accountChanges);
+    // Refused before anything is written, so a refused email never leaves half of a request applied.
+    if (newEmail !== undefined) await this.deps.emailChanges.assertCanRequest(user, newEmail);
+    const updated = await this.deps.updater.update(user, { name: changes.name, password: changes.password });
+    // After a password change, so the confirmation is bound to the new password.
+    if (newEmail !== undefined) await this.deps.emailChanges.request(updated, newEmail);
+    return updated;
+  }
+
+  /** The new address confirmed from its mailbox: it replaces the old one, and every older token stops working. */
+  async confirmEmailChange(token: string, address: string): Promise<User> {
+    await this.deps.throttle.hit('confirm-email', { address });
+    return this.deps.emailChanges.confirm(token);
   }
 
   async deleteOwn(userId: string, currentPassword: string, address: string): Promise<void> {

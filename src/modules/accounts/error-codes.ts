@@ -17,6 +17,8 @@ export const AccountErrorCode = {
   UPDATE_USER_INVALID_CURRENT_PASSWORD: 'UPDATE_USER_INVALID_CURRENT_PASSWORD',
   /** Spruce: deleting one's own account needs the current password, and it was wrong. */
   DELETE_USER_INVALID_CURRENT_PASSWORD: 'DELETE_USER_INVALID_CURRENT_PASSWORD',
+  /** Spruce: the email-change token is malformed, expired, used, superseded, or its account changed since. */
+  CHANGE_EMAIL_BAD_TOKEN: 'CHANGE_EMAIL_BAD_TOKEN',
 } as const;
 
 export type AccountErrorCode = (typeof AccountErrorCode)[keyof typeof AccountErrorCode];

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { isPostgres, toNumber } from '../../db/dialect.js';
+import { hasReturning, hasRowLocks, toNumber } from '../../db/dialect.js';
 import { toDate, type CleaningRow, type Database } from '../../db/schema.js';
 
 export type CleaningType = CleaningRow['cleaning_type'];
@@ -44,20 +44,28 @@ export class CleaningsRepository {
 
   async create(ownerId: string, cleaning: NewCleaning): Promise<Cleaning> {
     const now = new Date();
-    const row = await this.db
-      .insertInto('cleanings')
-      .values({
-        owner_id: ownerId,
-        name: cleaning.name,
-        description: cleaning.description,
-        price_cents: cleaning.priceCents,
-        cleaning_type: cleaning.cleaningType,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toCleaning(row);
+    const insert = this.db.insertInto('cleanings').values({
+      owner_id: ownerId,
+      name: cleaning.name,
+      description: cleaning.description,
+      price_cents: cleaning.priceCents,
+      cleaning_type: cleaning.cleaningType,
+      created_at: now,
+      updated_at: now,
+    });
+    if (hasReturning(this.db)) return toCleaning(await insert.returningAll().executeTakeFirstOrThrow());
+    // MySQL: the row is what was written (timestamps are kept to the millisecond, as a Date holds them).
+    const { insertId } = await insert.executeTakeFirstOrThrow();
+    return {
+      id: Number(insertId),
+      ownerId,
+      name: cleaning.name,
+      description: cleaning.description,
+      priceCents: cleaning.priceCents,
+      cleaningType: cleaning.cleaningType,
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   async findById(id: number, db: Kysely<Database> = this.db): Promise<Cleaning | null> {
@@ -66,7 +74,7 @@ export class CleaningsRepository {
   }
 
   /**
-   * Reads the job inside a transaction and, on PostgreSQL, locks its row until the transaction ends: every rule
+   * Reads the job inside a transaction and, on PostgreSQL and MySQL, locks its row until the transaction ends: every rule
    * that changes the offers of one job takes this lock first, so they run one after another. SQLite runs one
    * write transaction at a time anyway.
    */
@@ -75,7 +83,7 @@ export class CleaningsRepository {
       .selectFrom('cleanings')
       .selectAll()
       .where('id', '=', id)
-      .$if(isPostgres(trx), (query) => query.forUpdate())
+      .$if(hasRowLocks(trx), (query) => query.forUpdate())
       .executeTakeFirst();
     return row === undefined ? null : toCleaning(row);
   }
@@ -87,20 +95,27 @@ export class CleaningsRepository {
 
   /** Changes the job if it is still the caller's; `updatedAt` is chosen by the service. */
   async update(id: number, ownerId: string, changes: CleaningChanges, updatedAt: Date): Promise<Cleaning | null> {
-    const row = await this.db
-      .updateTable('cleanings')
-      .set({
-        ...(changes.name !== undefined ? { name: changes.name } : {}),
-        ...(changes.description !== undefined ? { description: changes.description } : {}),
-        ...(changes.priceCents !== undefined ? { price_cents: changes.priceCents } : {}),
-        ...(changes.cleaningType !== undefined ? { cleaning_type: changes.cleaningType } : {}),
-        updated_at: updatedAt,
-      })
-      .where('id', '=', id)
-      .where('owner_id', '=', ownerId)
-      .returningAll()
-      .executeTakeFirst();
-    return row === undefined ? null : toCleaning(row);
+    const update = (db: Kysely<Database>) =>
+      db
+        .updateTable('cleanings')
+        .set({
+          ...(changes.name !== undefined ? { name: changes.name } : {}),
+          ...(changes.description !== undefined ? { description: changes.description } : {}),
+          ...(changes.priceCents !== undefined ? { price_cents: changes.priceCents } : {}),
+          ...(changes.cleaningType !== undefined ? { cleaning_type: changes.cleaningType } : {}),
+          updated_at: updatedAt,
+        })
+        .where('id', '=', id)
+        .where('owner_id', '=', ownerId);
+    if (hasReturning(this.db)) {
+      const row = await update(this.db).returningAll().executeTakeFirst();
+      return row === undefined ? null : toCleaning(row);
+    }
+    // MySQL: the update locks the row until commit, so the read in the same transaction sees exactly this change.
+    return this.db.transaction().execute(async (trx) => {
+      const result = await update(trx).executeTakeFirst();
+      return result.numUpdatedRows === 0n ? null : this.findById(id, trx);
+    });
   }
 
   async delete(id: number, ownerId: string): Promise<boolean> {

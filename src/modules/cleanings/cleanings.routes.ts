@@ -31,12 +31,12 @@ export const cleaningsRoutes: FastifyPluginAsyncTypebox<{ cleanings: CleaningsSe
     {
       schema: {
         ...common,
-        summary: 'Any cleaning job, with its owner as a public user',
+        summary: "Any cleaning job, with its owner's public part (their email only to themself and superusers)",
         params: CleaningIdParams,
         response: { 200: CleaningWithOwner, 404: Detail, ...errors },
       },
     },
-    async (request) => cleanings.get(request.params.cleaning_id),
+    async (request) => cleanings.get(request.params.cleaning_id, callerOf(request)),
   );
 
   app.put(

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { PublicUser } from '../users/users.schemas.js';
+import { UserSummary } from '../users/users.schemas.js';
 import { maxPriceCents } from './money.js';
 
 export const CleaningType = Type.Enum(['dust_up', 'spot_clean', 'full_clean'], {
@@ -49,6 +49,6 @@ const cleaningFields = {
 };
 
 export const Cleaning = Type.Object({ ...cleaningFields, owner: Type.String({ format: 'uuid', description: "The owner's user id" }) });
-export const CleaningWithOwner = Type.Object({ ...cleaningFields, owner: PublicUser });
+export const CleaningWithOwner = Type.Object({ ...cleaningFields, owner: UserSummary });
 export const CleaningList = Type.Array(Cleaning);
 export const DeletedCleaningId = Type.Integer({ description: 'The id of the deleted cleaning job' });

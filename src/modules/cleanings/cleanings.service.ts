@@ -1,6 +1,7 @@
 import { HttpError } from '../../http/errors.js';
 import { found } from '../../http/found.js';
-import { toPublicUser, type User, type UsersRepository } from '../users/users.repository.js';
+import type { Principal } from '../auth/authenticator.js';
+import { toUserSummary, type User, type UsersRepository } from '../users/users.repository.js';
 import type { Cleaning, CleaningChanges, CleaningsRepository, CleaningType } from './cleanings.repository.js';
 import { centsToAmount, parsePriceCents } from './money.js';
 
@@ -34,9 +35,12 @@ export function toCleaningPublic(cleaning: Cleaning) {
   };
 }
 
-/** A cleaning with its owner as a public user, as the detail route and the feed show it (phresh's `CleaningPublic`). */
-export function toCleaningWithOwner(cleaning: Cleaning, owner: User) {
-  return { ...toCleaningPublic(cleaning), owner: toPublicUser(owner) };
+/**
+ * A cleaning with its owner, as the detail route and the feed show it (phresh's `CleaningPublic`): the owner's
+ * public part only, whoever `viewer` is, and their email only when the viewer is the owner or a superuser.
+ */
+export function toCleaningWithOwner(cleaning: Cleaning, owner: User, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
+  return { ...toCleaningPublic(cleaning), owner: toUserSummary(owner, viewer) };
 }
 
 export class CleaningsService {
@@ -59,13 +63,13 @@ export class CleaningsService {
     return (await this.cleanings.listForOwner(ownerId)).map(toCleaningPublic);
   }
 
-  /** Any signed-in user may read any job, as on a marketplace. */
-  async get(id: number) {
+  /** Any signed-in user may read any job, as on a marketplace; the owner shows as their public part. */
+  async get(id: number, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
     const cleaning = await this.require(id);
     const owner = await this.users.findById(cleaning.ownerId);
     // The foreign key cascades, so a job without an owner can only be one deleted a moment ago.
     if (owner === null) throw cleaningNotFound();
-    return toCleaningWithOwner(cleaning, owner);
+    return toCleaningWithOwner(cleaning, owner, viewer);
   }
 
   async require(id: number): Promise<Cleaning> {

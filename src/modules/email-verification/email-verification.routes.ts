@@ -20,7 +20,7 @@ export const emailVerificationRoutes: FastifyPluginAsyncTypebox<{
         ...common,
         summary: 'Email a one-time code to an address, to prove it is yours',
         body: RequestCodeBody,
-        response: { 200: RequestCodeResponse, 401: Detail, 422: Detail, 429: Detail, 503: Detail },
+        response: { 200: RequestCodeResponse, 401: Detail, 409: Detail, 422: Detail, 429: Detail, 503: Detail },
       },
     },
     async (request) => {

@@ -7,6 +7,8 @@ import type { KeyValueStore } from '../../infra/store/key-value-store.js';
 import type { User, UsersRepository } from '../users/users.repository.js';
 import { addressInUseEmail, codeEmail, verifiedEmail } from './verification-emails.js';
 
+export const hasEmailMessage =
+  'This account already has an email address. Change it with PATCH /api/users/me and your current password.';
 export const emailInUseMessage = 'That email is already in use by another account.';
 
 export interface EmailVerificationOptions {
@@ -54,6 +56,7 @@ export class EmailVerificationService {
   async requestCode(userId: string, address: string): Promise<{ email: string; expiresIn: number }> {
     const { store, options } = this.deps;
     const email = address.toLowerCase();
+    await this.assertNoOtherEmail(userId, email);
 
     if (options.resendSeconds > 0) {
       const cooldownKey = `email-otp:cooldown:${userId}`;
@@ -110,6 +113,7 @@ export class EmailVerificationService {
 
     // Only if another account took the address after the code was sent: whoever reads its mail may know.
     await this.assertAddressFree(userId, email);
+    await this.assertNoOtherEmail(userId, email);
     // Consuming is atomic: of two requests with the same right code, only one deletes it.
     if (!(await store.deleteIfEquals(codeKey, stored))) throw badRequest();
 
@@ -130,6 +134,16 @@ export class EmailVerificationService {
       this.deps.jobs.enqueue({ name: 'send-email', data: verifiedEmail(email, username) }),
     );
     return user;
+  }
+
+  /**
+   * A code adds an email to an account that has none (or proves the one it has); it never replaces one. That
+   * needs the current password and a confirmation from the new address (PATCH /api/users/me), or a stolen access
+   * token would be enough to take the account over through a password reset.
+   */
+  private async assertNoOtherEmail(userId: string, email: string): Promise<void> {
+    const user = await this.deps.users.findById(userId);
+    if (user !== null && user.email !== null && user.email !== email) throw new HttpError(409, hasEmailMessage);
   }
 
   private async assertAddressFree(userId: string, email: string): Promise<void> {

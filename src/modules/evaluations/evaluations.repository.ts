@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { toNullableNumber, toNumber } from '../../db/dialect.js';
+import { hasReturning, toNullableNumber, toNumber } from '../../db/dialect.js';
 import { toBool, toDate, type Database, type EvaluationRow } from '../../db/schema.js';
 
 export interface Evaluation {
@@ -54,24 +54,23 @@ export class EvaluationsRepository {
 
   async insert(trx: Kysely<Database>, evaluation: NewEvaluation): Promise<Evaluation> {
     const now = new Date();
-    const row = await trx
-      .insertInto('evaluations')
-      .values({
-        cleaning_id: evaluation.cleaningId,
-        cleaner_id: evaluation.cleanerId,
-        no_show: evaluation.noShow,
-        headline: evaluation.headline,
-        comment: evaluation.comment,
-        professionalism: evaluation.professionalism,
-        completeness: evaluation.completeness,
-        efficiency: evaluation.efficiency,
-        overall_rating: evaluation.overallRating,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toEvaluation(row);
+    const insert = trx.insertInto('evaluations').values({
+      cleaning_id: evaluation.cleaningId,
+      cleaner_id: evaluation.cleanerId,
+      no_show: evaluation.noShow,
+      headline: evaluation.headline,
+      comment: evaluation.comment,
+      professionalism: evaluation.professionalism,
+      completeness: evaluation.completeness,
+      efficiency: evaluation.efficiency,
+      overall_rating: evaluation.overallRating,
+      created_at: now,
+      updated_at: now,
+    });
+    if (hasReturning(trx)) return toEvaluation(await insert.returningAll().executeTakeFirstOrThrow());
+    // MySQL: the row is what was written.
+    await insert.execute();
+    return { ...evaluation, createdAt: now, updatedAt: now };
   }
 
   async find(cleaningId: number, cleanerId: string): Promise<Evaluation | null> {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { bearerSecurity, requireUser } from '../../http/authentication.js';
+import { bearerSecurity, callerOf, requireUser } from '../../http/authentication.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { Detail } from '../users/users.schemas.js';
 import { FeedPage, FeedQuery } from './feed.schemas.js';
@@ -24,6 +24,7 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ feed: FeedService; authenti
     async (request, reply) => {
       const { page_chunk_size, cursor, starting_date } = request.query;
       const page = await feed.cleanings({
+        viewer: callerOf(request),
         chunkSize: page_chunk_size,
         ...(cursor !== undefined ? { cursor } : {}),
         ...(starting_date !== undefined ? { startingDate: starting_date } : {}),

@@ -1,4 +1,5 @@
 import { validationError } from '../../http/errors.js';
+import type { Principal } from '../auth/authenticator.js';
 import { toCleaningWithOwner } from '../cleanings/cleanings.service.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { decodeCursor, encodeCursor, isSupportedInstant } from './feed-cursor.js';
@@ -6,6 +7,8 @@ import type { FeedPosition, FeedRepository } from './feed.repository.js';
 import { parseStartingDate } from './starting-date.js';
 
 export interface FeedRequest {
+  /** Who reads the feed: owners show to them as their public part, with an email only where the viewer may see it. */
+  viewer: Pick<Principal, 'id' | 'isSuperuser'>;
   chunkSize: number;
   cursor?: string;
   /** phresh's parameter: events strictly older than this instant. */
@@ -31,7 +34,7 @@ export class FeedService {
       // The foreign key cascades, so an owner can only be missing when the account was deleted a moment ago.
       if (owner === undefined) continue;
       items.push({
-        ...toCleaningWithOwner(event.cleaning, owner),
+        ...toCleaningWithOwner(event.cleaning, owner, request.viewer),
         event_type: event.eventType,
         event_timestamp: event.eventTimestamp.toISOString(),
         row_number: items.length + 1,

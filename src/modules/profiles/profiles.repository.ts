@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { hasReturning, isMysql } from '../../db/dialect.js';
 import { toDate, type Database, type ProfileRow } from '../../db/schema.js';
 
 export interface Profile {
@@ -45,11 +46,14 @@ export class ProfilesRepository {
   /** An empty profile for a new account; a second call for the same user changes nothing. */
   async createEmpty(userId: string): Promise<void> {
     const now = new Date();
-    await this.db
-      .insertInto('profiles')
-      .values({ user_id: userId, created_at: now, updated_at: now })
-      .onConflict((conflict) => conflict.column('user_id').doNothing())
-      .execute();
+    const insert = this.db.insertInto('profiles').values({ user_id: userId, created_at: now, updated_at: now });
+    if (isMysql(this.db)) {
+      // MySQL has no ON CONFLICT; assigning the key to itself is its "do nothing" (INSERT IGNORE would also hide
+      // foreign-key errors).
+      await insert.onDuplicateKeyUpdate((eb) => ({ user_id: eb.ref('profiles.user_id') })).execute();
+      return;
+    }
+    await insert.onConflict((conflict) => conflict.column('user_id').doNothing()).execute();
   }
 
   async findByUserId(userId: string): Promise<Profile | null> {
@@ -61,12 +65,18 @@ export class ProfilesRepository {
   async upsert(userId: string, changes: ProfileChanges): Promise<Profile> {
     const now = new Date();
     const columns = toColumns(changes);
-    const row = await this.db
-      .insertInto('profiles')
-      .values({ user_id: userId, ...columns, created_at: now, updated_at: now })
-      .onConflict((conflict) => conflict.column('user_id').doUpdateSet({ ...columns, updated_at: now }))
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toProfile(row);
+    const insert = (db: Kysely<Database>) => db.insertInto('profiles').values({ user_id: userId, ...columns, created_at: now, updated_at: now });
+    if (hasReturning(this.db)) {
+      const row = await insert(this.db)
+        .onConflict((conflict) => conflict.column('user_id').doUpdateSet({ ...columns, updated_at: now }))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toProfile(row);
+    }
+    // MySQL: upsert, then read the row back under the lock the upsert holds until commit.
+    return this.db.transaction().execute(async (trx) => {
+      await insert(trx).onDuplicateKeyUpdate({ ...columns, updated_at: now }).execute();
+      return (await new ProfilesRepository(trx).findByUserId(userId)) as Profile;
+    });
   }
 }

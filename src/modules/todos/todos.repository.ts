@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { hasReturning } from '../../db/dialect.js';
 import { toBool, type Database, type TodoRow } from '../../db/schema.js';
 
 export interface Todo {
@@ -36,23 +37,25 @@ export class TodosRepository {
   }
 
   async create(ownerId: string, content: string, isDone: boolean): Promise<Todo> {
-    const row = await this.db
-      .insertInto('todos')
-      .values({ user_id: ownerId, content, is_done: isDone, created_at: new Date() })
-      .returning(['id', 'content', 'is_done'])
-      .executeTakeFirstOrThrow();
-    return toTodo(row);
+    const insert = this.db.insertInto('todos').values({ user_id: ownerId, content, is_done: isDone, created_at: new Date() });
+    if (hasReturning(this.db)) return toTodo(await insert.returning(['id', 'content', 'is_done']).executeTakeFirstOrThrow());
+    // MySQL: the row is exactly what was written, under the id the server assigned.
+    const { insertId } = await insert.executeTakeFirstOrThrow();
+    return { id: Number(insertId), content, is_done: isDone };
   }
 
   async setDone(ownerId: string, id: number, isDone: boolean): Promise<Todo | null> {
-    const row = await this.db
-      .updateTable('todos')
-      .set({ is_done: isDone })
-      .where('id', '=', id)
-      .where('user_id', '=', ownerId)
-      .returning(['id', 'content', 'is_done'])
-      .executeTakeFirst();
-    return row === undefined ? null : toTodo(row);
+    const update = (db: Kysely<Database>) =>
+      db.updateTable('todos').set({ is_done: isDone }).where('id', '=', id).where('user_id', '=', ownerId);
+    if (hasReturning(this.db)) {
+      const row = await update(this.db).returning(['id', 'content', 'is_done']).executeTakeFirst();
+      return row === undefined ? null : toTodo(row);
+    }
+    // MySQL: the update locks the row until commit, so the read in the same transaction sees this change.
+    return this.db.transaction().execute(async (trx) => {
+      const result = await update(trx).executeTakeFirst();
+      return result.numUpdatedRows === 0n ? null : new TodosRepository(trx).findForOwner(ownerId, id);
+    });
   }
 
   async delete(ownerId: string, id: number): Promise<boolean> {

@@ -13,6 +13,10 @@ export type AccountEvent =
   | { type: 'verified'; user: User }
   | { type: 'forgot-password'; user: User; token: string }
   | { type: 'password-reset'; user: User }
+  /** The account asked to move to another email; `token` confirms it, mailed to `newEmail` only. */
+  | { type: 'email-change-requested'; user: User; newEmail: string; token: string }
+  /** The new email was confirmed and replaced `previousEmail`. */
+  | { type: 'email-changed'; user: User; previousEmail: string | null }
   | { type: 'deleted'; user: User };
 
 export type AccountEventType = AccountEvent['type'];

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isMysql } from '../../db/dialect.js';
 import { toBool, toDate, toNullableDate, type Database, type NewUserRow, type UserRow, type UserUpdate } from '../../db/schema.js';
 import type { Principal } from '../auth/authenticator.js';
 
@@ -60,11 +61,9 @@ export class UsersRepository {
 
   /** Usernames are unique without regard to case (see the lower(username) index). */
   async findByUsername(username: string): Promise<User | null> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where(sql<string>`lower(username)`, '=', username.toLowerCase())
-      .executeTakeFirst();
+    // MySQL indexes lower(username) as the generated column username_lower; MariaDB only uses it by that name.
+    const key = isMysql(this.db) ? sql<string>`username_lower` : sql<string>`lower(username)`;
+    const row = await this.db.selectFrom('users').selectAll().where(key, '=', username.toLowerCase()).executeTakeFirst();
     return row === undefined ? null : toUser(row);
   }
 
@@ -118,6 +117,12 @@ export class UsersRepository {
     const result = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
+}
+
+/** The public part of a user, as another user sees it; the email only for the user themself and superusers. */
+export function toUserSummary(user: User, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
+  const mayReadEmail = viewer.id === user.id || viewer.isSuperuser;
+  return { id: user.id, name: user.username, ...(mayReadEmail && user.email !== null ? { email: user.email } : {}) };
 }
 
 export function toPublicUser(user: User) {

@@ -16,7 +16,17 @@ export const AccessTokenResponse = Type.Object({ access_token: Type.String() });
 
 export const Detail = Type.Object({ detail: Type.Unknown() }, { description: 'An error, as FastAPI shapes it' });
 
-/** A user as other users and the /api routes see it: never the password hash. `name` is the username. */
+/**
+ * A user embedded in another user's view (a cleaning's owner): the public part only, so no signed-in user can
+ * harvest addresses or account flags. `email` is there only when the viewer is that user or a superuser.
+ */
+export const UserSummary = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String({ description: 'The username' }),
+  email: Type.Optional(Type.String({ description: 'Only to the user themself and to superusers' })),
+});
+
+/** A user as they and superusers see themselves on the /api routes: never the password hash. `name` is the username. */
 export const PublicUser = Type.Object({
   id: Type.String({ format: 'uuid' }),
   email: Type.Union([Type.String(), Type.Null()]),
