@@ -59,9 +59,9 @@ export async function webAppPlugin(app: FastifyInstance, { root }: WebAppOptions
     // The index is the fallback below, so its cache header is set in one place.
     index: false,
     cacheControl: false,
-    setHeaders: (res, filePath) => {
+    setHeaders: (reply, filePath) => {
       const immutable = filePath.startsWith(path.join(root, 'assets') + path.sep);
-      res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
 
