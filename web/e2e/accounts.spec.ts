@@ -20,6 +20,8 @@ test('sign up with an email, confirm by the emailed link, log in, log out, then 
 
   // Not confirmed yet: log-in says why and offers a new link.
   await logInExpectingError(page, email, /Confirm your email first/);
+  await page.getByRole('button', { name: 'Send a new confirmation link' }).click();
+  await expect(page.getByRole('status')).toContainText('a new link is on its way');
 
   await page.goto(linkIn(await readMail(email, 'Confirm your email')));
   await expect(page.getByRole('status').filter({ hasText: 'is confirmed' })).toContainText(email);

@@ -24,6 +24,8 @@ describe('ApiError.from', () => {
 
   test('detail codes read as sentences; other details are shown as the API wrote them', () => {
     expect(ApiError.from(400, { detail: 'LOGIN_BAD_CREDENTIALS' }).message).toBe('Wrong email, name or password.');
+    expect(ApiError.from(400, { detail: 'LOGIN_USER_NOT_VERIFIED' }).code).toBe('LOGIN_USER_NOT_VERIFIED');
+    expect(ApiError.from(404, { detail: 'Cleaning not found' }).code).toBeNull();
     expect(ApiError.from(400, { detail: { code: 'RESET_PASSWORD_INVALID_PASSWORD', reason: 'Password must be at least 10 characters' } }).message).toBe(
       'That password does not meet the rules. Password must be at least 10 characters',
     );

@@ -20,6 +20,12 @@ const codeMessages: Record<string, string> = {
   DELETE_USER_INVALID_CURRENT_PASSWORD: 'Your current password is wrong.',
 };
 
+function codeOf(detail: unknown): string | null {
+  if (typeof detail === 'string') return detail in codeMessages ? detail : null;
+  const code = typeof detail === 'object' && detail !== null ? (detail as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : null;
+}
+
 function isValidationList(detail: unknown): detail is ValidationItem[] {
   return Array.isArray(detail) && detail.every((item) => typeof item === 'object' && item !== null && Array.isArray(item.loc) && typeof item.msg === 'string');
 }
@@ -43,6 +49,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly fields: Record<string, string> = {},
+    /** The API's error code when it sent one (`LOGIN_USER_NOT_VERIFIED`), for pages that act on a particular one. */
+    readonly code: string | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -61,7 +69,7 @@ export class ApiError extends Error {
       return new ApiError(status, loose.length > 0 ? loose.join(' ') : 'Some fields need another look.', fields);
     }
     const described = describe(detail);
-    if (described !== null) return new ApiError(status, described);
+    if (described !== null) return new ApiError(status, described, {}, codeOf(detail));
     if (status === 429) return new ApiError(status, 'Too many attempts. Wait a little and try again.');
     if (status >= 500) return new ApiError(status, 'The service had a problem. Try again in a moment.');
     return new ApiError(status, `The request failed (HTTP ${status}).`);

@@ -27,7 +27,7 @@ export function LogInPage() {
     onSuccess: () => navigate(next, { replace: true }),
   });
   const resend = useMutation({ mutationFn: () => requestVerifyLink(identifier.trim()) });
-  const notVerified = login.error instanceof ApiError && login.error.message.startsWith('Confirm your email');
+  const notVerified = login.error instanceof ApiError && login.error.code === 'LOGIN_USER_NOT_VERIFIED';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
