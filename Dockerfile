@@ -16,7 +16,7 @@ COPY scripts/prepare-web.mjs ./scripts/prepare-web.mjs
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY scripts/generate-api-types.ts ./scripts/generate-api-types.ts
+COPY scripts/generate-api-types.ts scripts/openapi-document.ts ./scripts/
 COPY web ./web
 # The web app is built here, where Vite and the other dev dependencies are installed; the runtime gets web/dist only.
 RUN npm run build && npm run build:web && npm prune --omit=dev

@@ -1,20 +1,22 @@
 import { hkdfSync } from 'node:crypto';
 import formbody from '@fastify/formbody';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/secret.js';
+import { checkWritableDirectories, databaseUnreachable, isConnectionFailure, StartupError } from './config/startup-errors.js';
 import { migrateToLatest } from './db/migrator.js';
+import { SchemaState } from './db/schema-state.js';
 import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerCors } from './http/cors.js';
 import { clientErrorResponse, frameworkErrorResponse, registerErrorHandling } from './http/errors.js';
 import { registerJsonBody } from './http/json-body.js';
 import { registerMetrics } from './http/metrics.js';
+import { registerMigrationsGate } from './http/migrations-gate.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
-import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerValidation } from './http/validation.js';
 import { createDatabase, type DatabaseHandle } from './infra/database.js';
 import { createMailer } from './infra/mailer/create-mailer.js';
@@ -138,25 +140,15 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await registerRateLimit(app, config);
   registerMetrics(app, { metrics: context.metrics, enabled: config.metricsEnabled, token: config.metricsToken });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Spruce',
-        version: '0.1.0',
-        description: 'Accounts, todos and a cleaning-jobs marketplace. Use **Authorize** with a token from a log-in route.',
-      },
-      components: {
-        securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          // Lets Swagger UI's Authorize button log in with an email (or name) and password itself.
-          oauth2Password: { type: 'oauth2', flows: { password: { tokenUrl: '/api/token', scopes: {} } } },
-        },
-      },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true }, ...docsContentSecurityPolicy });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerOpenApi(app, config);
+
+  // Without migrating on start, the schema may be behind the code: /ready and every request say so with a 503.
+  const schema = config.migrateOnStart ? null : new SchemaState(context.database.db, config, app.log);
+  if (schema !== null) {
+    await schema.start();
+    app.addHook('onClose', async () => schema.stop());
+    registerMigrationsGate(app, schema);
+  }
 
   const serveWebApp = webAppBuilt(config.webAppDir);
   if (serveWebApp) await app.register(webAppPlugin, { prefix: webAppPrefix.slice(0, -1), root: config.webAppDir });
@@ -166,6 +158,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     readiness: [
       { name: 'database', check: () => context.database.ping() },
       { name: 'store', check: () => context.store.ping() },
+      ...(schema === null ? [] : [{ name: 'migrations', check: async () => (schema.ready ? true : 'pending') }]),
     ],
   });
   const { authenticator } = context;
@@ -186,10 +179,15 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
 /** Also used by the command line, which needs the same services without HTTP. */
 export async function createContext(config: Config, log: FastifyBaseLogger): Promise<AppContext> {
+  checkWritableDirectories(config);
   const secret = resolveSecret(config);
   const database = createDatabase(config);
   try {
-    if (config.migrateOnStart) await migrateToLatest(database.db);
+    if (config.migrateOnStart) {
+      await migrateToLatest(database.db).catch((error: unknown) => {
+        throw isConnectionFailure(error) ? new StartupError(databaseUnreachable(config, error, 'to migrate on start (MIGRATE_ON_START)')) : error;
+      });
+    }
     const { store, broadcast } = createStore(config, log);
     const mailer = createMailer(config, log);
     const runJob = createJobRunner(mailer);

@@ -1,6 +1,7 @@
 import { CommandError, createSuperuserUsage, importUsage } from './cli/command-error.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { loadEnvFile } from './config/load-env-file.js';
+import { databaseUnreachable, isConnectionFailure, StartupError } from './config/startup-errors.js';
 import { migrateToLatest } from './db/migrator.js';
 import { createDatabase } from './infra/database.js';
 
@@ -21,7 +22,9 @@ async function migrate(): Promise<void> {
   const config = loadConfig();
   const database = createDatabase(config);
   try {
-    const result = await migrateToLatest(database.db);
+    const result = await migrateToLatest(database.db).catch((error: unknown) => {
+      throw isConnectionFailure(error) ? new StartupError(databaseUnreachable(config, error, 'to run migrations')) : error;
+    });
     const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
     console.log(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`);
   } finally {
@@ -48,7 +51,7 @@ if (command === undefined) {
 try {
   await command(args);
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof CommandError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof CommandError || error instanceof StartupError) console.error(error.message);
   else console.error(`Error: ${(error as Error).message}`);
   process.exit(1);
 }

@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { loadEnvFile } from './config/load-env-file.js';
+import { describeListenError, StartupError } from './config/startup-errors.js';
 import { buildWebAppIfMissing } from './modules/web-app/build-if-missing.js';
 
 loadEnvFile();
@@ -17,7 +18,15 @@ try {
 }
 
 buildWebAppIfMissing(config);
-const app = await buildApp(config);
+let app: Awaited<ReturnType<typeof buildApp>>;
+try {
+  app = await buildApp(config);
+} catch (error) {
+  // Start-up problems a person can fix get one line naming the setting, not a stack trace.
+  if (!(error instanceof StartupError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 
 let closing = false;
 async function shutdown(signal: string): Promise<void> {
@@ -44,7 +53,9 @@ process.once('SIGINT', () => void shutdown('SIGINT'));
 try {
   await app.listen({ host: config.host, port: config.port });
 } catch (error) {
-  app.log.fatal({ err: error }, 'could not start listening');
+  const line = describeListenError(error, config);
+  if (line === null) app.log.fatal({ err: error }, 'could not start listening');
+  else console.error(line);
   await app.close();
   process.exit(1);
 }

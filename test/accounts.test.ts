@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { apiPassword, apiUser, bearer, logIn, mailedTokens, register, type ApiUser } from './helpers/api-accounts.js';
 import { deleteKeysWithPrefix } from './infra/support/redis.js';
 import { createTestApp, dialects, newUser, uniqueName, type TestApp } from './helpers/test-app.js';
+import { suiteUnless } from './helpers/suite.js';
 
 const publicUserKeys = ['created_at', 'email', 'id', 'is_active', 'is_superuser', 'is_verified', 'name', 'updated_at'];
 
@@ -175,22 +176,34 @@ for (const dialect of dialects) {
         ];
         for (const res of responses) {
           assert.equal(res.statusCode, 400);
-          assert.deepEqual(res.json(), { detail: 'LOGIN_BAD_CREDENTIALS' });
+          // FastAPI Users' detail, and OAuth2's error fields (RFC 6749, section 5.2) for Swagger's Authorize and other OAuth2 clients.
+          assert.deepEqual(res.json(), {
+            detail: 'LOGIN_BAD_CREDENTIALS',
+            error: 'invalid_grant',
+            error_description: 'LOGIN_BAD_CREDENTIALS: wrong email, name or password, or the account is disabled.',
+          });
         }
       });
 
       test('LOGIN_USER_NOT_VERIFIED only when the password is right', async () => {
         const user = await apiUser(t, { verified: false });
-        assert.deepEqual((await logIn(t, user.email, 'wrong-password-1')).json(), { detail: 'LOGIN_BAD_CREDENTIALS' });
+        assert.equal((await logIn(t, user.email, 'wrong-password-1')).json().detail, 'LOGIN_BAD_CREDENTIALS');
         const res = await logIn(t, user.email, apiPassword);
         assert.equal(res.statusCode, 400);
-        assert.deepEqual(res.json(), { detail: 'LOGIN_USER_NOT_VERIFIED' });
+        assert.equal(res.json().detail, 'LOGIN_USER_NOT_VERIFIED');
+        assert.equal(res.json().error, 'invalid_grant');
+        assert.match(res.json().error_description, /^LOGIN_USER_NOT_VERIFIED: confirm your email address/);
       });
 
       test('missing fields are 422', async () => {
         const res = await t.inject({ method: 'POST', url: '/api/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'username=abcd' });
         assert.equal(res.statusCode, 422);
         assert.deepEqual(res.json().detail[0].loc, ['body', 'password']);
+        assert.equal(res.json().error, 'invalid_request');
+        assert.equal(res.json().error_description, 'password: Field required');
+        const grant = await t.inject({ method: 'POST', url: '/api/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'username=abcd&password=x&grant_type=client_credentials' });
+        assert.equal(grant.statusCode, 422);
+        assert.equal(grant.json().error, 'unsupported_grant_type');
       });
 
       test('repeated failures on one account are throttled: 429 with Retry-After, even with the right password', async () => {
@@ -302,7 +315,7 @@ for (const dialect of dialects) {
         assert.deepEqual(events, ['password-reset']);
         assert.equal((await me(user.headers)).statusCode, 401);
         assert.equal((await todos(user.headers)).statusCode, 401);
-        assert.deepEqual((await logIn(t, user.email, apiPassword)).json(), { detail: 'LOGIN_BAD_CREDENTIALS' });
+        assert.equal((await logIn(t, user.email, apiPassword)).json().detail, 'LOGIN_BAD_CREDENTIALS');
         const fresh = await logIn(t, user.email, 'brand-new-pass-1');
         assert.equal(fresh.statusCode, 200);
         assert.equal((await me(bearer(fresh.json().access_token))).statusCode, 200);
@@ -483,7 +496,7 @@ for (const dialect of dialects) {
         const left = await t.app.context.database.db.selectFrom('todos').select('id').where('user_id', '=', user.id).execute();
         assert.deepEqual(left, []);
         assert.equal((await me(user.headers)).statusCode, 401);
-        assert.deepEqual((await logIn(t, user.email, apiPassword)).json(), { detail: 'LOGIN_BAD_CREDENTIALS' });
+        assert.equal((await logIn(t, user.email, apiPassword)).json().detail, 'LOGIN_BAD_CREDENTIALS');
       });
     });
 
@@ -526,7 +539,7 @@ describe('/api/token throttling per client address', () => {
 });
 
 // With REDIS_URL every app shares one store and broadcast; without Redis there is nothing to share.
-describe('a revoked token across app instances sharing Redis', { skip: process.env.TEST_REDIS_URL ? false : 'TEST_REDIS_URL is not set' }, () => {
+suiteUnless('a revoked token across app instances sharing Redis', process.env.TEST_REDIS_URL ? false : 'TEST_REDIS_URL is not set', {}, () => {
   test('a second app sharing the store refuses a token logged out on the first', async () => {
     const shared = { REDIS_URL: process.env.TEST_REDIS_URL as string, REDIS_KEY_PREFIX: `spruce-test-${randomBytes(6).toString('hex')}:` };
     const first = await createTestApp(dialects.at(-1) ?? 'sqlite', shared);

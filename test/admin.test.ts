@@ -105,11 +105,11 @@ for (const dialect of dialects) {
       assert.deepEqual([off.json().is_active, off.json().is_superuser], [false, false]);
       assert.equal((await t.inject({ method: 'GET', url: '/api/users/me', headers: user.headers })).statusCode, 401);
       assert.equal((await t.inject({ method: 'GET', url: '/todos', headers: user.headers })).statusCode, 401);
-      assert.deepEqual((await logIn(t, user.email, apiPassword)).json(), { detail: 'LOGIN_BAD_CREDENTIALS' });
+      assert.equal((await logIn(t, user.email, apiPassword)).json().detail, 'LOGIN_BAD_CREDENTIALS');
 
       const unverified = await as(admin, 'PATCH', `/api/users/${user.id}`, { is_active: true, is_verified: false });
       assert.equal(unverified.json().is_verified, false);
-      assert.deepEqual((await logIn(t, user.email, apiPassword)).json(), { detail: 'LOGIN_USER_NOT_VERIFIED' });
+      assert.equal((await logIn(t, user.email, apiPassword)).json().detail, 'LOGIN_USER_NOT_VERIFIED');
       await as(admin, 'PATCH', `/api/users/${user.id}`, { is_verified: true });
       assert.equal((await logIn(t, user.email, apiPassword)).statusCode, 200);
     });

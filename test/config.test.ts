@@ -20,6 +20,16 @@ describe('configuration', () => {
     assert.match(config.sqlitePath, /data[/\\]spruce\.db$/);
   });
 
+  test('OPENAPI_SERVERS takes http(s) URLs and absolute paths, and names anything else', () => {
+    assert.deepEqual(loadConfig({ OPENAPI_SERVERS: ' https://api.example.com ,/v1' }).openApiServers, ['https://api.example.com', '/v1']);
+    assert.deepEqual(loadConfig({}).openApiServers, []);
+    assert.throws(() => loadConfig({ OPENAPI_SERVERS: 'ftp://x, api.example.com' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.problems.filter((problem) => problem.startsWith('OPENAPI_SERVERS:')).length, 2);
+      return true;
+    });
+  });
+
   test('PostgreSQL does not migrate on start unless asked', () => {
     assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).migrateOnStart, false);
     assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db', MIGRATE_ON_START: 'true' }).migrateOnStart, true);

@@ -98,7 +98,7 @@ for (const dialect of dialects) {
       const fresh = await logIn(t, target, apiPassword);
       assert.equal(fresh.statusCode, 200);
       assert.equal((await me(bearer(fresh.json().access_token))).json().email, target);
-      assert.deepEqual((await logIn(t, user.email, apiPassword)).json(), { detail: 'LOGIN_BAD_CREDENTIALS' });
+      assert.equal((await logIn(t, user.email, apiPassword)).json().detail, 'LOGIN_BAD_CREDENTIALS');
       await settled();
       assert.equal(mailsTo(user.email, changedSubject).length, 1, 'the old address hears the change happened');
     });

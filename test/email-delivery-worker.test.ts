@@ -9,6 +9,7 @@ import { startSmtpTestServer, type SmtpTestServer } from './infra/support/smtp-t
 import { spawnEntry, type SpawnedProcess } from './helpers/processes.js';
 import { codeIn, codeSubject, verifiedSubject, waitFor, waitForMessage } from './helpers/mail.js';
 import { createTestApp, newUser, type TestApp } from './helpers/test-app.js';
+import { suiteUnless } from './helpers/suite.js';
 
 describe('background email through the API’s in-process queue', () => {
   let smtp: SmtpTestServer;
@@ -39,7 +40,7 @@ describe('background email through the API’s in-process queue', () => {
   });
 });
 
-describe('background email through BullMQ and a separate worker process', { skip: testRedisUrl === null ? 'TEST_REDIS_URL is not set' : false }, () => {
+suiteUnless('background email through BullMQ and a separate worker process', testRedisUrl === null ? 'TEST_REDIS_URL is not set' : false, {}, () => {
   const redisUrl = testRedisUrl as string;
   const prefix = uniqueKeyPrefix();
   const workerDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spruce-worker-'));

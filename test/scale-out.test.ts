@@ -9,6 +9,7 @@ import { startSmtpTestServer, type SmtpTestServer } from './infra/support/smtp-t
 import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './infra/support/redis.js';
 import { createPostgresDatabase } from './helpers/test-app.js';
 import { call, spawnEntry, startApiProcess, waitFor, type ApiProcess, type SpawnedProcess } from './helpers/processes.js';
+import { suiteUnless } from './helpers/suite.js';
 
 const enabled = Boolean(process.env.TEST_DATABASE_URL) && testRedisUrl !== null;
 const password = 'correct-horse-9';
@@ -18,7 +19,7 @@ const password = 'correct-horse-9';
  * PostgreSQL database and one Redis, talked to over real HTTP. Nothing that must be shared may live in one
  * process's memory, and a process dying must not lose committed data.
  */
-describe('scale-out: two API processes and a worker on one PostgreSQL and one Redis', { skip: !enabled && 'needs TEST_DATABASE_URL and TEST_REDIS_URL', timeout: 180_000 }, () => {
+suiteUnless('scale-out: two API processes and a worker on one PostgreSQL and one Redis', enabled ? false : 'needs TEST_DATABASE_URL and TEST_REDIS_URL', { timeout: 180_000 }, () => {
   let database: { url: string; drop: () => Promise<void> };
   let smtp: SmtpTestServer;
   let env: Record<string, string>;

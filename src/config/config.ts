@@ -70,6 +70,8 @@ export interface Config {
   otpMaxAttempts: number;
 
   corsOrigins: string[];
+  /** The `servers` of the OpenAPI document; empty: this server, by whatever host it is reached. */
+  openApiServers: string[];
   trustProxy: boolean | string;
   /** Serve GET /metrics; in production only ever together with metricsToken. */
   metricsEnabled: boolean;
@@ -162,6 +164,22 @@ function defaultPublicUrl(host: string, port: number): string | null {
   if (port === 0) return null;
   const reachable = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return `http://${reachable}:${port}/app`;
+}
+
+/** OPENAPI_SERVERS: comma-separated http(s) URLs or absolute paths, such as `https://api.example.com,/`. */
+function readServerUrls(read: EnvReader): string[] {
+  const urls = (read.raw('OPENAPI_SERVERS') ?? '').split(',').map((url) => url.trim()).filter((url) => url !== '');
+  for (const url of urls) {
+    const isPath = url.startsWith('/') && !url.startsWith('//');
+    let isHttp = false;
+    try {
+      isHttp = ['http:', 'https:'].includes(new URL(url).protocol);
+    } catch {
+      isHttp = false;
+    }
+    if (!isPath && !isHttp) read.problems.push(`OPENAPI_SERVERS: ${url} is neither an http(s) URL nor a path starting with /`);
+  }
+  return urls;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -278,6 +296,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy,
     metricsEnabled,
     metricsToken,
+    openApiServers: readServerUrls(read),
     rateLimitMax: read.int('RATE_LIMIT_MAX', 1000, 1, 10_000_000),
     rateLimitWindowSeconds: read.int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 60 * 60 * 24),
 

@@ -13,8 +13,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const result = await migrator.migrateToLatest();
   if (result.error !== undefined) {
-    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new MigrationError(`Migration ${failed} failed: ${String(result.error)}`, { cause: result.error });
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
+    // No migration named: the failure came before any ran (connecting, locking, reading the migrations table).
+    const what = failed === undefined ? 'Migrations could not start' : `Migration ${failed} failed`;
+    throw new MigrationError(`${what}: ${String(result.error)}`, { cause: result.error });
   }
   return result;
 }

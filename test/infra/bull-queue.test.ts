@@ -7,6 +7,7 @@ import { createJobQueue } from '../../src/infra/queue/create-job-queue.js';
 import type { Job, JobHandler } from '../../src/infra/queue/jobs.js';
 import { StoreUnavailableError } from '../../src/infra/store/key-value-store.js';
 import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './support/redis.js';
+import { suiteUnless } from '../helpers/suite.js';
 
 function emailJob(subject: string): Job {
   return { name: 'send-email', data: { to: 'carol@example.com', subject, text: subject, html: `<p>${subject}</p>` } };
@@ -26,7 +27,7 @@ function recordingHandler(failures: number): { handler: JobHandler; calls: Job[]
 }
 
 // Each test gets its own key prefix, hence its own BullMQ queue, and the keys are deleted at the end.
-describe('BullQueue and startBullWorker', { skip: testRedisUrl === null ? 'TEST_REDIS_URL is not set' : false }, () => {
+suiteUnless('BullQueue and startBullWorker', testRedisUrl === null ? 'TEST_REDIS_URL is not set' : false, {}, () => {
   const prefixes: string[] = [];
   function freshConfig() {
     const redisKeyPrefix = uniqueKeyPrefix();

@@ -8,6 +8,7 @@ import { StoreUnavailableError } from '../../src/infra/store/key-value-store.js'
 import { MemoryStore } from '../../src/infra/store/memory-store.js';
 import { RedisBroadcast, RedisStore } from '../../src/infra/store/redis-store.js';
 import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './support/redis.js';
+import { suiteUnless } from '../helpers/suite.js';
 
 interface Implementation {
   name: string;
@@ -44,7 +45,7 @@ async function nextMessage(broadcast: Broadcast, channel: string) {
 
 for (const implementation of implementations) {
   // Tests use distinct keys and run concurrently, so the ones that wait for an expiry overlap.
-  describe(`KeyValueStore contract: ${implementation.name}`, { skip: implementation.skip, concurrency: true }, () => {
+  suiteUnless(`KeyValueStore contract: ${implementation.name}`, implementation.skip, { concurrency: true }, () => {
     let store: KeyValueStore;
     let broadcast: Broadcast;
 

@@ -16,6 +16,7 @@ import {
   VerifyBody,
 } from './accounts.schemas.js';
 import type { AccountsService } from './accounts.service.js';
+import { TokenError, TokenValidationError, withOAuthError } from './oauth-errors.js';
 
 export interface AccountsRoutesOptions {
   accounts: AccountsService;
@@ -31,7 +32,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
 
   app.options(
     '/users',
-    { schema: { ...users, summary: 'The methods this path supports, in the Allow header', response: { 204: Type.Null() } } },
+    { schema: { operationId: 'usersOptions', ...users, summary: 'The methods this path supports, in the Allow header', response: { 204: Type.Null() } } },
     async (request, reply) => reply.code(204).header('allow', allowedMethods(request.server, request.routeOptions.url ?? '')).send(null),
   );
 
@@ -39,6 +40,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     '/users',
     {
       schema: {
+        operationId: 'register',
         ...users,
         summary: 'Register; a verification email goes out',
         body: RegisterBody,
@@ -56,12 +58,16 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     '/token',
     {
       schema: {
+        operationId: 'issueToken',
         ...auth,
         summary: 'Log in (OAuth2 password flow, form-encoded); `username` is the email or the name',
+        description:
+          'Errors keep FastAPI Users\' `detail` (`LOGIN_BAD_CREDENTIALS`, `LOGIN_USER_NOT_VERIFIED`) and add OAuth2\'s `error` and `error_description` (RFC 6749, section 5.2).',
         consumes: ['application/x-www-form-urlencoded'],
         body: TokenForm,
-        response: { 200: BearerToken, 400: Detail, 422: Detail, 429: Detail },
+        response: { 200: BearerToken, 400: TokenError, 422: TokenValidationError, 429: Detail },
       },
+      preSerialization: async (_request, reply, payload) => withOAuthError(reply.statusCode, payload),
     },
     async (request) => {
       const { username, password } = request.body;
@@ -72,7 +78,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
 
   app.post(
     '/auth/logout',
-    { ...authenticated, schema: { ...auth, security: bearerSecurity, summary: 'Log out: this token stops working everywhere', response: { 204: Type.Null(), 401: Detail } } },
+    { ...authenticated, schema: { operationId: 'logOut', ...auth, security: bearerSecurity, summary: 'Log out: this token stops working everywhere', response: { 204: Type.Null(), 401: Detail } } },
     async (request, reply) => {
       if (request.tokenClaims !== null) await accounts.logOut(request.tokenClaims);
       return reply.code(204).send(null);
@@ -83,6 +89,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     '/auth/request-verify-token',
     {
       schema: {
+        operationId: 'requestVerifyToken',
         ...auth,
         summary: 'Mail a new verification token; 202 whether or not the email has an account',
         body: EmailBody,
@@ -97,7 +104,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
 
   app.post(
     '/auth/verify',
-    { schema: { ...auth, summary: 'Verify the email with the mailed token', body: VerifyBody, response: { 200: PublicUser, 400: Detail, 422: Detail, 429: Detail } } },
+    { schema: { operationId: 'verify', ...auth, summary: 'Verify the email with the mailed token', body: VerifyBody, response: { 200: PublicUser, 400: Detail, 422: Detail, 429: Detail } } },
     async (request) => toPublicUser(await accounts.verify(request.body.token, request.ip)),
   );
 
@@ -105,6 +112,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     '/auth/forgot-password',
     {
       schema: {
+        operationId: 'forgotPassword',
         ...auth,
         summary: 'Mail a password reset token; 202 whether or not the email has an account',
         body: EmailBody,
@@ -121,6 +129,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     '/auth/reset-password',
     {
       schema: {
+        operationId: 'resetPassword',
         ...auth,
         summary: 'Set a new password with the mailed token; every older access token stops working',
         body: ResetPasswordBody,
@@ -137,6 +146,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     '/auth/confirm-email',
     {
       schema: {
+        operationId: 'confirmEmail',
         ...auth,
         summary: 'Confirm a new email with the token mailed to it; it replaces the old one, verified, and every older token of the account stops working',
         body: VerifyBody,
@@ -148,7 +158,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
 
   app.get(
     '/users/me',
-    { ...authenticated, schema: { ...me, summary: 'The caller', response: { 200: PublicUser, 401: Detail } } },
+    { ...authenticated, schema: { operationId: 'getMe', ...me, summary: 'The caller', response: { 200: PublicUser, 401: Detail } } },
     async (request) => toPublicUser(await accounts.me(callerOf(request).id)),
   );
 
@@ -157,6 +167,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     {
       ...authenticated,
       schema: {
+        operationId: 'updateMe',
         ...me,
         summary:
           'Change name, password or email; the password and the email need current_password. A new password ends every token of the account, ' +
@@ -178,6 +189,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     {
       ...authenticated,
       schema: {
+        operationId: 'deleteMe',
         ...me,
         summary: 'Delete the account and everything it owns; needs current_password',
         body: DeleteMeBody,

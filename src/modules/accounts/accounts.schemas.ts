@@ -1,12 +1,13 @@
 import { Type } from 'typebox';
-import { PasswordInput, PublicUser, Username } from '../users/users.schemas.js';
+import { NewPassword, PasswordInput, PublicUser, Username } from '../users/users.schemas.js';
 
 export const Email = Type.String({ format: 'email', maxLength: 320 });
 
 /** The seed's body: the new user is embedded under `new_user` (FastAPI's `Body(..., embed=True)`). */
-export const RegisterBody = Type.Object({
-  new_user: Type.Object({ email: Email, name: Username, password: PasswordInput }),
-});
+export const RegisterBody = Type.Object(
+  { new_user: Type.Object({ email: Email, name: Username, password: NewPassword }, { title: 'UserCreate' }) },
+  { title: 'RegisterBody', examples: [{ new_user: { email: 'alice@example.com', name: 'alice_01', password: 'correct-horse-9!' } }] },
+);
 
 /** OAuth2PasswordRequestForm: `username` is the email or the name. */
 export const TokenForm = Type.Object({
@@ -16,31 +17,35 @@ export const TokenForm = Type.Object({
   scope: Type.Optional(Type.String({ maxLength: 1024 })),
   client_id: Type.Optional(Type.String({ maxLength: 1024 })),
   client_secret: Type.Optional(Type.String({ maxLength: 1024 })),
-});
-export const BearerToken = Type.Object({ access_token: Type.String(), token_type: Type.Literal('bearer') });
+}, { title: 'TokenForm' });
+export const BearerToken = Type.Object({ access_token: Type.String(), token_type: Type.Literal('bearer') }, { title: 'BearerResponse' });
 
-export const EmailBody = Type.Object({ email: Email });
+export const EmailBody = Type.Object({ email: Email }, { title: 'EmailBody', examples: [{ email: 'alice@example.com' }] });
 export const OneTimeToken = Type.String({ minLength: 1, maxLength: 4096 });
-export const VerifyBody = Type.Object({ token: OneTimeToken });
-export const ResetPasswordBody = Type.Object({ token: OneTimeToken, password: PasswordInput });
+export const VerifyBody = Type.Object({ token: OneTimeToken }, { title: 'VerifyBody' });
+export const ResetPasswordBody = Type.Object({ token: OneTimeToken, password: NewPassword }, { title: 'ResetPasswordBody' });
 
 /** Flags sent here are not in the schema and so never reach the service. */
 export const UpdateMeBody = Type.Object({
   name: Type.Optional(Username),
   email: Type.Optional(Email),
-  password: Type.Optional(PasswordInput),
+  password: Type.Optional(NewPassword),
   current_password: Type.Optional(PasswordInput),
+}, {
+  title: 'UserUpdate',
+  description: 'Fields to change. A new email or password needs `current_password`.',
+  examples: [{ name: 'alice_02' }, { password: 'another-horse-7?', current_password: 'correct-horse-9!' }],
 });
-export const DeleteMeBody = Type.Object({ current_password: PasswordInput });
+export const DeleteMeBody = Type.Object({ current_password: PasswordInput }, { title: 'DeleteMeBody' });
 
 export const AdminUpdateBody = Type.Object({
   name: Type.Optional(Username),
   email: Type.Optional(Email),
-  password: Type.Optional(PasswordInput),
+  password: Type.Optional(NewPassword),
   is_active: Type.Optional(Type.Boolean()),
   is_superuser: Type.Optional(Type.Boolean()),
   is_verified: Type.Optional(Type.Boolean()),
-});
+}, { title: 'AdminUserUpdate', examples: [{ is_active: false }] });
 
 /** Any text: a malformed id is a 404 like a missing one, decided by the service. */
 export const UserIdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
@@ -54,4 +59,4 @@ export const UserPage = Type.Object({
   total: Type.Integer(),
   offset: Type.Integer(),
   limit: Type.Integer(),
-});
+}, { title: 'UserPage' });

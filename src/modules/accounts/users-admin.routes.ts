@@ -23,7 +23,7 @@ export const usersAdminRoutes: FastifyPluginAsyncTypebox<UsersAdminRoutesOptions
     '/users',
     {
       ...superuserOnly,
-      schema: { ...common, summary: 'Every account, oldest first, a page at a time', querystring: PageQuery, response: { 200: UserPage, ...errors } },
+      schema: { operationId: 'listUsers', ...common, summary: 'Every account, oldest first, a page at a time', querystring: PageQuery, response: { 200: UserPage, ...errors } },
     },
     async (request) => {
       const offset = request.query.offset ?? 0;
@@ -35,7 +35,7 @@ export const usersAdminRoutes: FastifyPluginAsyncTypebox<UsersAdminRoutesOptions
 
   app.get(
     '/users/:id',
-    { ...superuserOnly, schema: { ...common, summary: 'One account', params: UserIdParams, response: { 200: PublicUser, ...errors } } },
+    { ...superuserOnly, schema: { operationId: 'getUser', ...common, summary: 'One account', params: UserIdParams, response: { 200: PublicUser, ...errors } } },
     async (request) => toPublicUser(await admin.get(request.params.id)),
   );
 
@@ -44,6 +44,7 @@ export const usersAdminRoutes: FastifyPluginAsyncTypebox<UsersAdminRoutesOptions
     {
       ...superuserOnly,
       schema: {
+        operationId: 'updateUser',
         ...common,
         summary: 'Change an account, its flags included; a new password ends its older tokens',
         params: UserIdParams,
@@ -60,7 +61,7 @@ export const usersAdminRoutes: FastifyPluginAsyncTypebox<UsersAdminRoutesOptions
 
   app.delete(
     '/users/:id',
-    { ...superuserOnly, schema: { ...common, summary: 'Delete an account and everything it owns', params: UserIdParams, response: { 204: Type.Null(), ...errors } } },
+    { ...superuserOnly, schema: { operationId: 'deleteUser', ...common, summary: 'Delete an account and everything it owns', params: UserIdParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       await admin.delete(request.params.id);
       return reply.code(204).send(null);

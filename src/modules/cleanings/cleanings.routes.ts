@@ -16,13 +16,13 @@ export const cleaningsRoutes: FastifyPluginAsyncTypebox<{ cleanings: CleaningsSe
 
   app.post(
     '/cleanings',
-    { schema: { ...common, summary: 'Post a cleaning job', body: NewCleaningBody, response: { 201: Cleaning, ...errors } } },
+    { schema: { operationId: 'createCleaning', ...common, summary: 'Post a cleaning job', body: NewCleaningBody, response: { 201: Cleaning, ...errors } } },
     async (request, reply) => reply.code(201).send(await cleanings.create(callerOf(request).id, request.body.new_cleaning)),
   );
 
   app.get(
     '/cleanings',
-    { schema: { ...common, summary: "The caller's own cleaning jobs, oldest first", response: { 200: CleaningList, ...errors } } },
+    { schema: { operationId: 'listMyCleanings', ...common, summary: "The caller's own cleaning jobs, oldest first", response: { 200: CleaningList, ...errors } } },
     async (request) => cleanings.listMine(callerOf(request).id),
   );
 
@@ -30,6 +30,7 @@ export const cleaningsRoutes: FastifyPluginAsyncTypebox<{ cleanings: CleaningsSe
     '/cleanings/:cleaning_id',
     {
       schema: {
+        operationId: 'getCleaning',
         ...common,
         summary: "Any cleaning job, with its owner's public part (their email only to themself and superusers)",
         params: CleaningIdParams,
@@ -43,6 +44,7 @@ export const cleaningsRoutes: FastifyPluginAsyncTypebox<{ cleanings: CleaningsSe
     '/cleanings/:cleaning_id',
     {
       schema: {
+        operationId: 'updateCleaning',
         ...common,
         summary: 'Change a cleaning job (owner only)',
         params: CleaningIdParams,
@@ -57,6 +59,7 @@ export const cleaningsRoutes: FastifyPluginAsyncTypebox<{ cleanings: CleaningsSe
     '/cleanings/:cleaning_id',
     {
       schema: {
+        operationId: 'deleteCleaning',
         ...common,
         summary: "Delete a cleaning job with its offers and evaluations (owner only); answers the deleted job's id, as phresh does",
         params: CleaningIdParams,

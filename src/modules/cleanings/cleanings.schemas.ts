@@ -16,16 +16,26 @@ export const CleaningDescription = Type.Union([Type.String({ maxLength: 2000 }),
 
 export const CleaningIdParams = Type.Object({ cleaning_id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 
-export const NewCleaningBody = Type.Object({
-  new_cleaning: Type.Object({
-    name: CleaningName,
-    description: Type.Optional(CleaningDescription),
-    price: PriceInput,
-    cleaning_type: Type.Optional(CleaningType),
-  }),
-});
+export const NewCleaningBody = Type.Object(
+  {
+    new_cleaning: Type.Object(
+      {
+        name: CleaningName,
+        description: Type.Optional(CleaningDescription),
+        price: PriceInput,
+        cleaning_type: Type.Optional(CleaningType),
+      },
+      { title: 'CleaningCreate' },
+    ),
+  },
+  {
+    title: 'NewCleaningBody',
+    examples: [{ new_cleaning: { name: 'Spring clean, two rooms', description: 'Windows too, please', price: 49.5, cleaning_type: 'full_clean' } }],
+  },
+);
 
-export const CleaningUpdateBody = Type.Object({
+export const CleaningUpdateBody = Type.Object(
+  {
   cleaning_update: Type.Object(
     {
       name: Type.Optional(CleaningName),
@@ -34,9 +44,11 @@ export const CleaningUpdateBody = Type.Object({
       // null is accepted by the schema so the service can answer it with phresh's 400.
       cleaning_type: Type.Optional(Type.Union([CleaningType, Type.Null()])),
     },
-    { description: 'Fields to change; others keep their value. An `owner` field is ignored.' },
+    { title: 'CleaningUpdate', description: 'Fields to change; others keep their value. An `owner` field is ignored.' },
   ),
-});
+  },
+  { title: 'CleaningUpdateBody', examples: [{ cleaning_update: { price: 55 } }] },
+);
 
 const cleaningFields = {
   id: Type.Integer(),
@@ -48,7 +60,7 @@ const cleaningFields = {
   updated_at: Type.String({ format: 'date-time' }),
 };
 
-export const Cleaning = Type.Object({ ...cleaningFields, owner: Type.String({ format: 'uuid', description: "The owner's user id" }) });
-export const CleaningWithOwner = Type.Object({ ...cleaningFields, owner: UserSummary });
+export const Cleaning = Type.Object({ ...cleaningFields, owner: Type.String({ format: 'uuid', description: "The owner's user id" }) }, { title: 'Cleaning' });
+export const CleaningWithOwner = Type.Object({ ...cleaningFields, owner: UserSummary }, { title: 'CleaningWithOwner' });
 export const CleaningList = Type.Array(Cleaning);
 export const DeletedCleaningId = Type.Integer({ description: 'The id of the deleted cleaning job' });

@@ -11,12 +11,13 @@ export const emailVerificationRoutes: FastifyPluginAsyncTypebox<{
   authenticator: Authenticator;
 }> = async (app, { emailVerification, authenticator }) => {
   app.addHook('onRequest', requireUser(authenticator));
-  const common = { tags: ['users'], security: bearerSecurity };
+  const common = { tags: ['todo-users'], security: bearerSecurity };
 
   app.post(
     '/users/email/otp',
     {
       schema: {
+        operationId: 'requestEmailCode',
         ...common,
         summary: 'Email a one-time code to an address, to prove it is yours',
         body: RequestCodeBody,
@@ -33,6 +34,7 @@ export const emailVerificationRoutes: FastifyPluginAsyncTypebox<{
     '/users/email/otp/verify',
     {
       schema: {
+        operationId: 'verifyEmailCode',
         ...common,
         summary: 'Check the emailed code; the address is then saved on your account as verified',
         body: VerifyCodeBody,

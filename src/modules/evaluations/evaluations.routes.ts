@@ -18,6 +18,7 @@ export const evaluationsRoutes: FastifyPluginAsyncTypebox<{ evaluations: Evaluat
     '/users/:username/evaluations/:cleaning_id',
     {
       schema: {
+        operationId: 'createEvaluation',
         ...common,
         summary: "Rate the cleaner whose offer on the caller's job was accepted (once); the offer becomes completed",
         params: EvaluationParams,
@@ -33,19 +34,19 @@ export const evaluationsRoutes: FastifyPluginAsyncTypebox<{ evaluations: Evaluat
 
   app.get(
     '/users/:username/evaluations',
-    { schema: { ...common, summary: "A cleaner's evaluations, newest first", params: CleanerParams, response: { 200: EvaluationList, ...errors } } },
+    { schema: { operationId: 'listEvaluations', ...common, summary: "A cleaner's evaluations, newest first", params: CleanerParams, response: { 200: EvaluationList, ...errors } } },
     async (request) => evaluations.list(request.params.username),
   );
 
   app.get(
     '/users/:username/evaluations/stats',
-    { schema: { ...common, summary: "Aggregates of a cleaner's evaluations", params: CleanerParams, response: { 200: EvaluationStats, ...errors } } },
+    { schema: { operationId: 'getEvaluationStats', ...common, summary: "Aggregates of a cleaner's evaluations", params: CleanerParams, response: { 200: EvaluationStats, ...errors } } },
     async (request) => evaluations.stats(request.params.username),
   );
 
   app.get(
     '/users/:username/evaluations/:cleaning_id',
-    { schema: { ...common, summary: 'The evaluation of a cleaner for one job', params: EvaluationParams, response: { 200: Evaluation, ...errors } } },
+    { schema: { operationId: 'getEvaluation', ...common, summary: 'The evaluation of a cleaner for one job', params: EvaluationParams, response: { 200: Evaluation, ...errors } } },
     async (request) => evaluations.get(request.params.username, request.params.cleaning_id),
   );
 };

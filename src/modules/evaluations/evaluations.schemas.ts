@@ -12,7 +12,8 @@ export const EvaluationParams = Type.Object({
   cleaning_id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
 });
 
-export const EvaluationCreateBody = Type.Object({
+export const EvaluationCreateBody = Type.Object(
+  {
   evaluation_create: Type.Object({
     professionalism: OptionalRating,
     completeness: OptionalRating,
@@ -21,8 +22,13 @@ export const EvaluationCreateBody = Type.Object({
     headline: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
     comment: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
     no_show: Type.Optional(Type.Boolean()),
-  }),
-});
+  }, { title: 'EvaluationCreate' }),
+  },
+  {
+    title: 'EvaluationCreateBody',
+    examples: [{ evaluation_create: { overall_rating: 5, professionalism: 5, completeness: 4, efficiency: 5, headline: 'Spotless', comment: 'On time and thorough.' } }],
+  },
+);
 
 export const Evaluation = Type.Object({
   cleaning_id: Type.Integer(),
@@ -36,7 +42,7 @@ export const Evaluation = Type.Object({
   no_show: Type.Boolean(),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
-});
+}, { title: 'Evaluation' });
 
 export const EvaluationList = Type.Array(Evaluation);
 
@@ -54,4 +60,4 @@ export const EvaluationStats = Type.Object({
   five_stars: Type.Integer(),
   total_evaluations: Type.Integer(),
   total_no_show: Type.Integer(),
-});
+}, { title: 'EvaluationAggregate' });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bearerSecurity, callerOf, requireUser } from '../../http/authentication.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { Detail } from '../users/users.schemas.js';
-import { FeedPage, FeedQuery } from './feed.schemas.js';
+import { FeedQuery, FeedResponse } from './feed.schemas.js';
 import type { FeedService } from './feed.service.js';
 
 export const feedRoutes: FastifyPluginAsyncTypebox<{ feed: FeedService; authenticator: Authenticator }> = async (app, { feed, authenticator }) => {
@@ -12,13 +12,14 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ feed: FeedService; authenti
     '/feed/cleanings',
     {
       schema: {
+        operationId: 'getCleaningFeed',
         tags: ['feed'],
         security: bearerSecurity,
         summary: 'Cleaning jobs created and updated, newest first, one page at a time',
         description:
           'A JSON array, as phresh answers. When more events follow, a `Link: <…>; rel="next"` header (RFC 8288) gives the next page\'s URL; following it never skips or repeats an event, even when timestamps tie.',
         querystring: FeedQuery,
-        response: { 200: FeedPage, 401: Detail, 422: Detail },
+        response: { 200: FeedResponse, 401: Detail, 422: Detail },
       },
     },
     async (request, reply) => {

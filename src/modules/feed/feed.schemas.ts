@@ -22,6 +22,16 @@ export const FeedItem = Type.Object({
   event_type: Type.Enum(['is_create', 'is_update']),
   event_timestamp: Type.String({ format: 'date-time', description: 'created_at for is_create, updated_at for is_update' }),
   row_number: Type.Integer({ description: 'Position in this page, from 1' }),
-});
+}, { title: 'CleaningFeedItem' });
 
 export const FeedPage = Type.Array(FeedItem, { description: 'Newest event first' });
+
+/** The 200 answer as documented: the page, and the header that leads to the next one. */
+export const FeedResponse = {
+  ...FeedPage,
+  headers: {
+    Link: Type.String({
+      description: 'Present while more events follow: `</api/feed/cleanings?page_chunk_size=20&cursor=…>; rel="next"` (RFC 8288)',
+    }),
+  },
+};

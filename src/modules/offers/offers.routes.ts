@@ -19,6 +19,7 @@ export const offersRoutes: FastifyPluginAsyncTypebox<{ offers: OffersService; au
     '/cleanings/:cleaning_id/offers',
     {
       schema: {
+        operationId: 'createOffer',
         ...common,
         summary: "Offer to do a cleaning job (not one's own; once per job)",
         params: CleaningIdParams,
@@ -30,13 +31,13 @@ export const offersRoutes: FastifyPluginAsyncTypebox<{ offers: OffersService; au
 
   app.get(
     '/cleanings/:cleaning_id/offers',
-    { schema: { ...common, summary: "Every offer on a job (the job's owner only)", params: CleaningIdParams, response: { 200: OfferList, ...errors } } },
+    { schema: { operationId: 'listOffers', ...common, summary: "Every offer on a job (the job's owner only)", params: CleaningIdParams, response: { 200: OfferList, ...errors } } },
     async (request) => offers.list(callerOf(request), request.params.cleaning_id),
   );
 
   app.get(
     '/cleanings/:cleaning_id/offers/:username',
-    { schema: { ...common, summary: "One user's offer (the job's owner or the offer's maker)", params: OfferParams, response: { 200: Offer, ...errors } } },
+    { schema: { operationId: 'getOffer', ...common, summary: "One user's offer (the job's owner or the offer's maker)", params: OfferParams, response: { 200: Offer, ...errors } } },
     async (request) => offers.get(callerOf(request), request.params.cleaning_id, request.params.username),
   );
 
@@ -44,6 +45,7 @@ export const offersRoutes: FastifyPluginAsyncTypebox<{ offers: OffersService; au
     '/cleanings/:cleaning_id/offers',
     {
       schema: {
+        operationId: 'cancelMyOffer',
         ...common,
         summary: "Cancel the caller's own accepted offer (phresh's call; reopens the rejected offers)",
         params: CleaningIdParams,
@@ -60,6 +62,7 @@ export const offersRoutes: FastifyPluginAsyncTypebox<{ offers: OffersService; au
     '/cleanings/:cleaning_id/offers',
     {
       schema: {
+        operationId: 'rescindMyOffer',
         ...common,
         summary: "Rescind (delete) the caller's own pending offer (phresh's call); answers the job's id",
         params: CleaningIdParams,
@@ -81,9 +84,11 @@ export const offersRoutes: FastifyPluginAsyncTypebox<{ offers: OffersService; au
         request.body ??= {};
       },
       schema: {
+        operationId: 'acceptOffer',
         ...common,
         summary: 'Accept a pending offer (owner; rejects the other pending ones), or cancel an accepted one (maker; reopens the others)',
         description: 'Without a body (as phresh calls it) this accepts the offer. `{"offer_update": {"status": ...}}` chooses.',
+        'x-optional-body': true,
         params: OfferParams,
         body: OfferUpdateBody,
         response: { 200: Offer, 400: Detail, ...errors },
@@ -102,6 +107,7 @@ export const offersRoutes: FastifyPluginAsyncTypebox<{ offers: OffersService; au
     '/cleanings/:cleaning_id/offers/:username',
     {
       schema: {
+        operationId: 'rescindOffer',
         ...common,
         summary: "Rescind (delete) a pending offer (its maker only); answers the job's id",
         params: OfferParams,

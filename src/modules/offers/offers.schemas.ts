@@ -9,13 +9,16 @@ export const OfferParams = Type.Object({
 });
 
 /** Optional as a whole: phresh's client accepts an offer with no body. */
-export const OfferUpdateBody = Type.Object({
+export const OfferUpdateBody = Type.Object(
+  {
   offer_update: Type.Optional(Type.Object({
     status: Type.Enum(['accepted', 'cancelled'], {
       description: "accepted: the job's owner hires this offer's maker; cancelled: the maker withdraws an accepted offer",
     }),
-  })),
-});
+  }, { title: 'OfferUpdate' })),
+  },
+  { title: 'OfferUpdateBody', examples: [{ offer_update: { status: 'accepted' } }] },
+);
 
 export const Offer = Type.Object({
   cleaning_id: Type.Integer(),
@@ -24,7 +27,7 @@ export const Offer = Type.Object({
   status: OfferStatus,
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
-});
+}, { title: 'Offer' });
 
 export const OfferList = Type.Array(Offer);
 

@@ -16,13 +16,13 @@ export const profilesRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfilesServi
 
   app.put(
     '/profiles/me',
-    { schema: { ...common, summary: "Change the caller's profile", body: ProfileUpdateBody, response: { 200: Profile, ...errors } } },
+    { schema: { operationId: 'updateMyProfile', ...common, summary: "Change the caller's profile", body: ProfileUpdateBody, response: { 200: Profile, ...errors } } },
     async (request) => profiles.updateMine(callerOf(request), request.body.profile_update),
   );
 
   app.get(
     '/profiles/:username',
-    { schema: { ...common, summary: "A user's profile", params: ProfileParams, response: { 200: Profile, 404: Detail, ...errors } } },
+    { schema: { operationId: 'getProfile', ...common, summary: "A user's profile", params: ProfileParams, response: { 200: Profile, 404: Detail, ...errors } } },
     async (request) => profiles.getByUsername(request.params.username),
   );
 };

@@ -5,7 +5,8 @@ const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.O
 
 export const ProfileParams = Type.Object({ username: Username });
 
-export const ProfileUpdateBody = Type.Object({
+export const ProfileUpdateBody = Type.Object(
+  {
   profile_update: Type.Object(
     {
       full_name: nullable(Type.String({ maxLength: 100 })),
@@ -13,9 +14,11 @@ export const ProfileUpdateBody = Type.Object({
       bio: nullable(Type.String({ maxLength: 2000 })),
       image: nullable(Type.String({ maxLength: 2048, format: 'uri', pattern: '^https?://[^\\s/?#]+[^\\s]*$', description: 'An http(s) URL' })),
     },
-    { description: 'Fields to change; null clears one, a missing field keeps its value.' },
+    { title: 'ProfileUpdate', description: 'Fields to change; null clears one, a missing field keeps its value.' },
   ),
-});
+  },
+  { title: 'ProfileUpdateBody', examples: [{ profile_update: { full_name: 'Alice Example', bio: 'Ten years of spotless kitchens.' } }] },
+);
 
 export const Profile = Type.Object({
   user_id: Type.String({ format: 'uuid' }),
@@ -26,4 +29,4 @@ export const Profile = Type.Object({
   image: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'null while the profile was never saved' }),
   updated_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
+}, { title: 'Profile' });

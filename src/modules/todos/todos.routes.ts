@@ -18,19 +18,19 @@ export const todosRoutes: FastifyPluginAsyncTypebox<{ todos: TodosService; authe
 
   app.get(
     '/todos',
-    { schema: { ...common, summary: "The caller's todos, oldest first unless order=DESC", querystring: ListQuery, response: { 200: TodoList, ...errors } } },
+    { schema: { operationId: 'listTodos', ...common, summary: "The caller's todos, oldest first unless order=DESC", querystring: ListQuery, response: { 200: TodoList, ...errors } } },
     async (request) => ({ todos: await todos.list(callerOf(request).id, request.query.order ?? 'ASC') }),
   );
 
   app.get(
     '/todos/:todo_id',
-    { schema: { ...common, summary: 'One of the caller’s todos', params: TodoId, response: { 200: Todo, ...errors } } },
+    { schema: { operationId: 'getTodo', ...common, summary: 'One of the caller’s todos', params: TodoId, response: { 200: Todo, ...errors } } },
     async (request) => todos.get(callerOf(request).id, request.params.todo_id),
   );
 
   app.post(
     '/todos',
-    { schema: { ...common, summary: 'Add a todo', body: CreateTodoBody, response: { 201: Todo, ...errors } } },
+    { schema: { operationId: 'createTodo', ...common, summary: 'Add a todo', body: CreateTodoBody, response: { 201: Todo, ...errors } } },
     async (request, reply) => {
       const todo = await todos.create(callerOf(request).id, request.body.content, request.body.is_done);
       return reply.code(201).send(todo);
@@ -39,13 +39,13 @@ export const todosRoutes: FastifyPluginAsyncTypebox<{ todos: TodosService; authe
 
   app.patch(
     '/todos/:todo_id',
-    { schema: { ...common, summary: 'Mark a todo done or undone', params: TodoId, body: UpdateTodoBody, response: { 200: Todo, ...errors } } },
+    { schema: { operationId: 'updateTodo', ...common, summary: 'Mark a todo done or undone', params: TodoId, body: UpdateTodoBody, response: { 200: Todo, ...errors } } },
     async (request) => todos.setDone(callerOf(request).id, request.params.todo_id, request.body.is_done),
   );
 
   app.delete(
     '/todos/:todo_id',
-    { schema: { ...common, summary: 'Delete a todo', params: TodoId, response: { 204: Type.Null(), ...errors } } },
+    { schema: { operationId: 'deleteTodo', ...common, summary: 'Delete a todo', params: TodoId, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       await todos.delete(callerOf(request).id, request.params.todo_id);
       return reply.code(204).send(null);

@@ -9,7 +9,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = a
     '/users/sign-up',
     {
       schema: {
-        tags: ['users'],
+        operationId: 'signUp',
+        tags: ['todo-users'],
         summary: 'Create an account',
         body: SignUpBody,
         response: { 201: SignUpResponse, 400: Detail, 422: Detail, 429: Detail, 503: Detail },
@@ -25,7 +26,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = a
     '/users/log-in',
     {
       schema: {
-        tags: ['users'],
+        operationId: 'logIn',
+        tags: ['todo-users'],
         summary: 'Log in with username and password; returns a bearer token',
         body: Credentials,
         response: { 200: AccessTokenResponse, 401: Detail, 403: Detail, 422: Detail, 429: Detail, 503: Detail },

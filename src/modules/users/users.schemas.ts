@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { HTTPError } from '../../http/error-schemas.js';
 
 /** 4 to 20 letters, digits, underscores or hyphens: the same rule for the ToDo routes and the /api routes. */
 export const Username = Type.String({ minLength: 4, maxLength: 20, pattern: '^[A-Za-z0-9_-]+$' });
@@ -9,12 +10,22 @@ export const Username = Type.String({ minLength: 4, maxLength: 20, pattern: '^[A
  */
 export const PasswordInput = Type.String({ minLength: 1, maxLength: 4096 });
 
-export const Credentials = Type.Object({ username: Type.String({ maxLength: 320 }), password: PasswordInput });
-export const SignUpBody = Type.Object({ username: Username, password: PasswordInput });
-export const SignUpResponse = Type.Object({ id: Type.String({ format: 'uuid' }), username: Type.String() });
-export const AccessTokenResponse = Type.Object({ access_token: Type.String() });
+/** A password being chosen: the OpenAPI document states the configured policy here (`x-password`, see http/openapi.ts). */
+export const NewPassword = Type.String({ minLength: 1, maxLength: 4096, 'x-password': true });
 
-export const Detail = Type.Object({ detail: Type.Unknown() }, { description: 'An error, as FastAPI shapes it' });
+export const Credentials = Type.Object(
+  { username: Type.String({ maxLength: 320 }), password: PasswordInput },
+  { title: 'Credentials', examples: [{ username: 'alice_01', password: 'correct-horse-9!' }] },
+);
+export const SignUpBody = Type.Object(
+  { username: Username, password: NewPassword },
+  { title: 'SignUp', examples: [{ username: 'alice_01', password: 'correct-horse-9!' }] },
+);
+export const SignUpResponse = Type.Object({ id: Type.String({ format: 'uuid' }), username: Type.String() }, { title: 'SignedUpUser' });
+export const AccessTokenResponse = Type.Object({ access_token: Type.String() }, { title: 'AccessToken' });
+
+/** The error body of a route's responses; a 422 is documented and sent as FastAPI's HTTPValidationError (see http/openapi.ts). */
+export const Detail = HTTPError;
 
 /**
  * A user embedded in another user's view (a cleaning's owner): the public part only, so no signed-in user can
@@ -24,7 +35,7 @@ export const UserSummary = Type.Object({
   id: Type.String({ format: 'uuid' }),
   name: Type.String({ description: 'The username' }),
   email: Type.Optional(Type.String({ description: 'Only to the user themself and to superusers' })),
-});
+}, { title: 'UserSummary' });
 
 /** A user as they and superusers see themselves on the /api routes: never the password hash. `name` is the username. */
 export const PublicUser = Type.Object({
@@ -36,4 +47,4 @@ export const PublicUser = Type.Object({
   is_verified: Type.Boolean(),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
-});
+}, { title: 'UserRead' });
