@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for every Spruce process: the API (default), the worker (node dist/worker.js) and migrations
+# One image for every Spruce process: the API (default, serving the web app under /app/), the worker (node dist/worker.js) and migrations
 # (node dist/cli.js migrate). Both stages use the same Debian-based Node image, so the native modules compiled in
 # the build stage (better-sqlite3, bcrypt) match the runtime's glibc and Node ABI.
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -11,10 +11,15 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci runs the "prepare" script, which builds the web app only once web/ is there (below), so it needs its file.
+COPY scripts/prepare-web.mjs ./scripts/prepare-web.mjs
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+COPY scripts/generate-api-types.ts scripts/openapi-document.ts ./scripts/
+COPY web ./web
+# The web app is built here, where Vite and the other dev dependencies are installed; the runtime gets web/dist only.
+RUN npm run build && npm run build:web && npm prune --omit=dev
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -25,6 +30,7 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build --chown=node:node /app/web/dist ./web/dist
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8000

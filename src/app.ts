@@ -34,6 +34,7 @@ import { Metrics } from './infra/metrics.js';
 import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
 import { AuditLog, AuditRepository, auditRoutes } from './modules/audit/index.js';
 import { accountsRoutes, createIdentity, type Identity, pruneExpired, sessionsRoutes, usersAdminRoutes, usersRoutes } from './modules/identity/index.js';
+import { wantsHtml, webAppBuilt, webAppPlugin, webAppPrefix } from './modules/web-app/index.js';
 import { CleaningsRepository } from './modules/cleanings/cleanings.repository.js';
 import { cleaningsRoutes } from './modules/cleanings/cleanings.routes.js';
 import { CleaningsService } from './modules/cleanings/cleanings.service.js';
@@ -142,7 +143,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerMigrationsGate(app, schema);
   }
 
+  const serveWebApp = webAppBuilt(config.webAppDir);
+  if (serveWebApp) await app.register(webAppPlugin, { prefix: webAppPrefix.slice(0, -1), root: config.webAppDir });
+  else app.log.info({ dir: config.webAppDir }, 'web app not built (npm run build:web); serving the API only');
   await app.register(healthRoutes, {
+    ...(serveWebApp ? { browserHome: { path: webAppPrefix, wantsHtml } } : {}),
     readiness: [
       { name: 'database', check: () => context.database.ping() },
       { name: 'store', check: () => context.store.ping() },

@@ -4,6 +4,7 @@ import { startupBanner } from './config/banner.js';
 import { loadEnvFile } from './config/load-env-file.js';
 import { usesPrettyLogs } from './http/logging.js';
 import { describeListenError, StartupError } from './config/startup-errors.js';
+import { buildWebAppIfMissing } from './modules/web-app/build-if-missing.js';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(`Usage: npm start   (npm run dev restarts on changes; npm run start:prod runs the build in dist/)
@@ -27,6 +28,7 @@ try {
   throw error;
 }
 
+buildWebAppIfMissing(config);
 let app: Awaited<ReturnType<typeof buildApp>>;
 try {
   app = await buildApp(config);

@@ -89,6 +89,14 @@ export interface Config {
   metricsToken: string | null;
   rateLimitMax: number;
   rateLimitWindowSeconds: number;
+
+  /** The built web app (`npm run build:web`), served under /app/ when its index.html exists. */
+  webAppDir: string;
+  /**
+   * Where people open the web app, e.g. `https://spruce.example/app`; account emails link there. Default: this
+   * server's own /app/ (null when PORT=0, since the port is not known yet: mails then carry the bare token).
+   */
+  publicUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -169,6 +177,13 @@ class EnvReader {
  */
 export function defaultHashingConcurrency(cores = os.availableParallelism()): number {
   return Math.max(1, cores - 1);
+}
+
+/** This server's own /app/, as a browser on the same machine reaches it. */
+function defaultPublicUrl(host: string, port: number): string | null {
+  if (port === 0) return null;
+  const reachable = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${reachable}:${port}/app`;
 }
 
 /** OPENAPI_SERVERS: comma-separated http(s) URLs or absolute paths, such as `https://api.example.com,/`. */
@@ -310,7 +325,11 @@ export function loadConfig(env: Env = process.env): Config {
     openApiServers: readServerUrls(read),
     rateLimitMax: read.int('RATE_LIMIT_MAX', 1000, 1, 10_000_000),
     rateLimitWindowSeconds: read.int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 60 * 60 * 24),
+
+    webAppDir: path.resolve(read.string('WEB_APP_DIR', 'web/dist')),
+    publicUrl: null,
   };
+  config.publicUrl = read.url('PUBLIC_URL', ['http:', 'https:']) ?? defaultPublicUrl(config.host, config.port);
 
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -107,6 +107,8 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_TIME_COST: '1',
     MIGRATE_ON_START: 'true',
+    // Suites behave the same whether or not the web app was built; test/web-app.test.ts brings its own.
+    WEB_APP_DIR: path.join(dataDir, 'no-web-app'),
     // Suites sign up many users from one address; the sign-up throttle has tests of its own.
     SIGNUP_MAX_PER_ADDRESS: '1000000',
     ...(server ? { DATABASE_URL: server.url } : {}),

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
 export interface ReadinessCheck {
@@ -12,8 +13,31 @@ export interface ReadinessCheck {
 
 const Checks = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) }, { title: 'Readiness' });
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ readiness: ReadinessCheck[] }> = async (app, { readiness }) => {
-  app.get('/', { schema: { operationId: 'ping', tags: ['health'], summary: 'Answers {"ping": "pong"}: the API is there', response: { 200: Type.Object({ ping: Type.String() }) } } }, async () => ({ ping: 'pong' }));
+export interface HealthOptions {
+  readiness: ReadinessCheck[];
+  /** Where `GET /` sends a browser (a request that accepts text/html), when the web app is served. */
+  browserHome?: { path: string; wantsHtml: (request: FastifyRequest) => boolean };
+}
+
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, { readiness, browserHome }) => {
+  // API clients keep the seed's {"ping":"pong"}; a person typing the address gets the web app.
+  app.get(
+    '/',
+    {
+      schema: {
+        operationId: 'ping',
+        tags: ['health'],
+        summary: 'Answers {"ping": "pong"}: the API is there (a browser asking for HTML is sent to the web app)',
+        response: { 200: Type.Object({ ping: Type.String() }), 302: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      if (browserHome === undefined) return { ping: 'pong' };
+      reply.header('vary', 'Accept');
+      if (browserHome.wantsHtml(request)) return reply.redirect(browserHome.path, 302);
+      return { ping: 'pong' };
+    },
+  );
 
   app.get(
     '/health',

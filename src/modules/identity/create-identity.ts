@@ -144,6 +144,7 @@ export async function createIdentity({ config, secret, database, store, broadcas
   });
   const usersAdmin = new UsersAdminService(usersRepository, updater);
   registerAccountEmails(accountEvents, jobs, {
+    ...(config.publicUrl === null ? {} : { publicUrl: config.publicUrl }),
     verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,
     resetTokenExpireSeconds: config.resetTokenExpireSeconds,
     emailChangeTokenExpireSeconds: config.emailChangeTokenExpireSeconds,

@@ -1,0 +1,36 @@
+import { api, unwrap } from '@/lib/api/client';
+
+/**
+ * The service has two account families (see the README): names from the ToDo tutorial (`/users/…`) and
+ * emails from the Phresh one (`/api/…`). One account works on both; the app picks the route by what was typed.
+ */
+export async function requestToken(identifier: string, password: string): Promise<string> {
+  if (identifier.includes('@')) {
+    const body = await unwrap(
+      api.POST('/api/token', {
+        body: { username: identifier, password },
+        bodySerializer: (form) => new URLSearchParams(form as Record<string, string>),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      }),
+    );
+    return body.access_token;
+  }
+  return (await unwrap(api.POST('/users/log-in', { body: { username: identifier, password } }))).access_token;
+}
+
+export const signUpWithName = (username: string, password: string) => unwrap(api.POST('/users/sign-up', { body: { username, password } }));
+
+export const signUpWithEmail = (email: string, name: string, password: string) =>
+  unwrap(api.POST('/api/users', { body: { new_user: { email, name, password } } }));
+
+export const requestVerifyLink = (email: string) => unwrap(api.POST('/api/auth/request-verify-token', { body: { email } }));
+
+export const verifyWithToken = (token: string) => unwrap(api.POST('/api/auth/verify', { body: { token } }));
+
+export const sendEmailCode = (email: string) => unwrap(api.POST('/users/email/otp', { body: { email } }));
+
+export const verifyEmailCode = (email: string, otp: string) => unwrap(api.POST('/users/email/otp/verify', { body: { email, otp } }));
+
+export const forgotPassword = (email: string) => unwrap(api.POST('/api/auth/forgot-password', { body: { email } }));
+
+export const resetPassword = (token: string, password: string) => unwrap(api.POST('/api/auth/reset-password', { body: { token, password } }));
