@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../core/clock.js';
-import { invalidInput } from '../../core/errors.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../core/keyset-cursor.js';
 import { currentRequestContext } from '../../core/request-context.js';
 import type { Database } from '../../db/schema.js';
 import type { AuditEvent, AuditFilter, AuditPosition, AuditRepository } from './audit.repository.js';
@@ -52,22 +52,16 @@ export interface AuditPage {
 }
 
 function encodeCursor(position: AuditPosition): string {
-  return Buffer.from(JSON.stringify({ t: position.createdAt.toISOString(), id: position.id })).toString('base64url');
+  return encodeKeysetCursor(position.createdAt, position.id);
 }
 
 function decodeCursor(cursor: string): AuditPosition {
-  const invalid = () => invalidInput([{ loc: ['query', 'cursor'], msg: 'Invalid cursor', type: 'value_error' }]);
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  const { t, id } = (decoded ?? {}) as { t?: unknown; id?: unknown };
-  if (typeof t !== 'string' || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) throw invalid();
-  const createdAt = new Date(t);
-  if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== t) throw invalid();
-  return { createdAt, id };
+  const { instant, id } = decodeKeysetCursor(cursor, isEventId);
+  return { createdAt: instant, id };
+}
+
+function isEventId(id: unknown): id is string {
+  return typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { invalidInput } from '../../core/errors.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../core/keyset-cursor.js';
 import type { FeedPosition } from './feed.repository.js';
 
 /** Cleaning ids are a 32-bit `serial`/`integer` column: anything larger cannot be one, and PostgreSQL refuses it. */
@@ -10,25 +10,18 @@ const maxCleaningId = 2_147_483_647;
 const earliestInstant = Date.parse('1000-01-01T00:00:00.000Z');
 const latestInstant = Date.parse('9999-12-31T23:59:59.999Z');
 
-/** The cursor is opaque to clients: base64url of {"t": ISO timestamp, "id": cleaning id} of the last event seen. */
 export function encodeCursor(position: FeedPosition): string {
-  return Buffer.from(JSON.stringify({ t: position.timestamp.toISOString(), id: position.id })).toString('base64url');
+  return encodeKeysetCursor(position.timestamp, position.id);
 }
 
-/** The position a client's cursor names; anything this server could not have issued is a 422, never a query. */
+/** The position a client's feed cursor names: a cleaning id the id column can hold, at a supported instant. */
 export function decodeCursor(cursor: string): FeedPosition {
-  const invalid = () => invalidInput([{ loc: ['query', 'cursor'], msg: 'Invalid cursor', type: 'value_error' }]);
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  const { t, id } = (decoded ?? {}) as { t?: unknown; id?: unknown };
-  if (typeof t !== 'string' || typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1 || id > maxCleaningId) throw invalid();
-  const timestamp = new Date(t);
-  if (!isSupportedInstant(timestamp) || timestamp.toISOString() !== t) throw invalid();
-  return { timestamp, id };
+  const { instant, id } = decodeKeysetCursor(cursor, isCleaningId, isSupportedInstant);
+  return { timestamp: instant, id };
+}
+
+function isCleaningId(id: unknown): id is number {
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 1 && id <= maxCleaningId;
 }
 
 export function isSupportedInstant(date: Date): boolean {
