@@ -6,7 +6,6 @@ import type { Authenticator } from './authenticator.js';
 import { clearRefreshCookie, refreshTokenOf, sendTokenPair } from './refresh-cookie.js';
 import { RefreshBody, SessionIdParams, SessionList, TokenPairResponse } from './sessions.schemas.js';
 import { refreshTokenInvalid, type SessionsService } from './sessions.service.js';
-import type { Session } from './sessions.repository.js';
 import type { UsersAdminService } from './users-admin.service.js';
 import { Detail } from './users.schemas.js';
 
@@ -16,17 +15,6 @@ export interface SessionsRoutesOptions {
   authenticator: Authenticator;
   /** SESSION_MAX_SECONDS: the refresh cookie lives no longer than a session can. */
   cookieMaxAgeSeconds: number;
-}
-
-function toSessionView(session: Session, currentId: string | null) {
-  return {
-    id: session.id,
-    created_at: session.createdAt.toISOString(),
-    last_used_at: session.lastUsedAt.toISOString(),
-    user_agent: session.userAgent,
-    ip: session.ip,
-    current: session.id === currentId,
-  };
 }
 
 /** Refresh, and the sessions of an account: the caller's own, and any account's for superusers. */
@@ -70,7 +58,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = 
   app.get(
     '/users/me/sessions',
     { ...authenticated, schema: { ...me, operationId: 'listMySessions', summary: 'The caller’s live sessions, newest first', response: { 200: SessionList, 401: Detail } } },
-    async (request) => (await sessions.list(callerOf(request).id)).map((s) => toSessionView(s, sessionIdOf(request))),
+    async (request) => sessions.list(callerOf(request).id, sessionIdOf(request)),
   );
 
   app.delete(
@@ -112,7 +100,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = 
     },
     async (request) => {
       const user = await admin.get(request.params.id);
-      return (await sessions.list(user.id)).map((s) => toSessionView(s, sessionIdOf(request)));
+      return sessions.list(user.id, sessionIdOf(request));
     },
   );
 

@@ -125,22 +125,3 @@ export class UsersRepository {
     return result.numDeletedRows > 0n;
   }
 }
-
-/** The public part of a user, as another user sees it; the email only for the user themself and superusers. */
-export function toUserSummary(user: User, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
-  const mayReadEmail = viewer.id === user.id || viewer.isSuperuser;
-  return { id: user.id, name: user.username, ...(mayReadEmail && user.email !== null ? { email: user.email } : {}) };
-}
-
-export function toPublicUser(user: User) {
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.username,
-    is_active: user.isActive,
-    is_superuser: user.isSuperuser,
-    is_verified: user.isVerified,
-    created_at: user.createdAt.toISOString(),
-    updated_at: user.updatedAt.toISOString(),
-  };
-}
