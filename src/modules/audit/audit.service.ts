@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Static } from 'typebox';
 import type { Clock } from '../../core/clock.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../core/keyset-cursor.js';
@@ -89,7 +89,8 @@ export class AuditLog {
     private readonly retentionDays: number,
   ) {}
 
-  async record(event: AuditEventName, entry: AuditEntry, trx?: Kysely<Database> | Transaction<Database>): Promise<void> {
+  /** With `trx`, the event commits or rolls back with the change made in it; without, it stands alone (a failed log-in). */
+  async record(event: AuditEventName, entry: AuditEntry, trx?: Transaction<Database>): Promise<void> {
     const context = currentRequestContext();
     const actorId = entry.bySystem ? null : (context?.actorId ?? null);
     const actorType = actorId === null ? (entry.bySystem || context === undefined ? 'system' : 'user') : context?.actorIsSuperuser && actorId !== entry.subjectId ? 'superuser' : 'user';

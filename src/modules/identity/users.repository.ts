@@ -77,11 +77,12 @@ export class UsersRepository {
     return row === undefined ? null : toUser(row);
   }
 
-  async insert(user: NewUserRow, db: Kysely<Database> = this.db): Promise<User> {
+  /** In the transaction that also writes the account's 'user.registered' event. */
+  async insert(user: NewUserRow, trx: Transaction<Database>): Promise<User> {
     const now = new Date();
     const row = { created_at: now, updated_at: now, ...user, email: user.email?.toLowerCase() ?? null };
-    await db.insertInto('users').values(row).execute();
-    const created = await db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
+    await trx.insertInto('users').values(row).execute();
+    const created = await trx.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
     return toUser(created);
   }
 
