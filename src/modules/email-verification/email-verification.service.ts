@@ -5,6 +5,7 @@ import { RequestRefusedError, NotFoundError, ConflictError, ThrottledError, Doma
 import type { Logger } from '../../infra/logger.js';
 import type { JobQueue } from '../../infra/queue/jobs.js';
 import type { KeyValueStore } from '../../infra/store/key-value-store.js';
+import type { AuditLog } from '../audit/index.js';
 import type { User, UsersRepository } from '../identity/index.js';
 import { addressInUseEmail, codeEmail, verifiedEmail } from './verification-emails.js';
 import type { RequestCodeResponse, VerifiedUser } from './email-verification.schemas.js';
@@ -26,6 +27,8 @@ export interface EmailVerificationOptions {
 export interface EmailVerificationDeps {
   store: KeyValueStore;
   users: UsersRepository;
+  /** 'user.verified' is written in the transaction that saves the address. */
+  audit: Pick<AuditLog, 'record'>;
   jobs: JobQueue;
   /** Derived from the app secret and used for nothing else: a leaked store holds no guessable codes. */
   otpKey: Buffer;
@@ -121,7 +124,11 @@ export class EmailVerificationService {
 
     let user: User | null;
     try {
-      user = await this.deps.users.update(userId, { email, is_verified: true });
+      user = await this.deps.users.transaction(async (trx) => {
+        const saved = await this.deps.users.update(userId, { email, is_verified: true }, { trx });
+        if (saved !== null) await this.deps.audit.record('user.verified', { subjectId: userId, detail: { via: 'email-code' } }, trx);
+        return saved;
+      });
     } catch (error) {
       // Another account verified the address between the check above and this write.
       if (isUniqueViolation(error)) throw new ConflictError(emailInUseMessage);
