@@ -45,7 +45,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditLog; authentic
         ...(before === undefined ? {} : { before: new Date(before) }),
         cursor,
       };
-      return audit.page(filter, limit ?? 50);
+      return audit.search(filter, limit ?? 50);
     },
   );
 };

@@ -25,6 +25,11 @@ export const auditEventNames = [
   'account.updated',
   'account.deactivated',
   'account.deleted',
+  // What superusers read: every account's data is theirs to see, and each look is on the record.
+  'admin.users_listed',
+  'admin.user_read',
+  'admin.sessions_listed',
+  'admin.audit_read',
 ] as const;
 export type AuditEventName = (typeof auditEventNames)[number];
 
@@ -121,6 +126,13 @@ export class AuditLog {
     const pageItems = more ? items.slice(0, limit) : items;
     const last = pageItems[pageItems.length - 1];
     return { items: pageItems.map(toAuditView), next_cursor: more && last !== undefined ? encodeCursor(last) : null };
+  }
+
+  /** A superuser's search of every account's events; a search that answers is itself recorded (one insert). */
+  async search(filter: Omit<AuditFilter, 'after'> & { cursor?: string | undefined }, limit: number): Promise<Static<typeof AuditPageResponse>> {
+    const page = await this.page(filter, limit);
+    await this.record('admin.audit_read', { subjectId: filter.subjectId ?? null, ...(filter.event === undefined ? {} : { detail: { event: filter.event } }) });
+    return page;
   }
 
   /** Deletes events older than AUDIT_RETENTION_DAYS. */

@@ -98,10 +98,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = 
       ...superuserOnly,
       schema: { ...admin_, operationId: 'listUserSessions', summary: 'An account’s live sessions, newest first', params: SessionIdParams, response: { 200: SessionList, 401: Detail, 403: Detail, 404: Detail } },
     },
-    async (request) => {
-      const user = await admin.get(request.params.id);
-      return sessions.list(user.id, sessionIdOf(request));
-    },
+    async (request) => admin.listSessions(request.params.id, sessionIdOf(request)),
   );
 
   app.delete(
@@ -111,8 +108,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = 
       schema: { ...admin_, operationId: 'endUserSessions', summary: 'End every session of an account', params: SessionIdParams, response: { 204: Type.Null(), 401: Detail, 403: Detail, 404: Detail } },
     },
     async (request, reply) => {
-      const user = await admin.get(request.params.id);
-      await sessions.endAll(user.id, 'revoked-by-superuser');
+      await admin.endSessions(request.params.id);
       return reply.code(204).send(null);
     },
   );
