@@ -51,6 +51,8 @@ export interface Config {
   argon2Parallelism: number;
   /** Hashes running at once; the rest queue. Lower it to keep request latency steady during log-in floods. */
   argon2MaxConcurrency: number;
+  /** Have I Been Pwned's range API (e.g. https://api.pwnedpasswords.com); null: new passwords are not looked up. */
+  pwnedPasswordsUrl: string | null;
 
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
@@ -290,6 +292,7 @@ export function loadConfig(env: Env = process.env): Config {
     argon2TimeCost: read.int('ARGON2_TIME_COST', 2, 1, 100),
     argon2Parallelism: read.int('ARGON2_PARALLELISM', 1, 1, 16),
     argon2MaxConcurrency: read.int('ARGON2_MAX_CONCURRENCY', defaultHashingConcurrency(), 1, 256),
+    pwnedPasswordsUrl: read.url('PWNED_PASSWORDS_URL', ['http:', 'https:']),
 
     loginMaxFailuresPerAccount: read.int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100000),
     loginMaxFailuresPerAddress: read.int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 1000000),

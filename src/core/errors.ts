@@ -67,6 +67,17 @@ export class ThrottledError extends DomainError {
   }
 }
 
+/** Something the request needs is not available right now (overloaded or down); the caller may retry. */
+export class ServiceUnavailableError extends DomainError {
+  override readonly name = 'ServiceUnavailableError';
+  constructor(
+    detail: unknown,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(detail);
+  }
+}
+
 export function invalidInput(issues: ValidationIssue[]): InvalidInputError {
   return new InvalidInputError(issues);
 }

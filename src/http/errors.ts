@@ -9,6 +9,7 @@ import {
   NotAuthenticatedError,
   NotFoundError,
   RequestRefusedError,
+  ServiceUnavailableError,
   ThrottledError,
   type ValidationIssue,
 } from '../core/errors.js';
@@ -113,7 +114,7 @@ export function toValidationIssues(errors: AjvIssue[], part: string | undefined)
 
 /**
  * The one place domain errors become HTTP: each kind's status, and the headers its answer carries (a bearer
- * challenge with 401, Retry-After with 429).
+ * challenge with 401, Retry-After with 429 and 503).
  */
 export function toHttpError(error: DomainError): HttpError {
   if (error instanceof InvalidInputError) return new HttpError(422, error.issues);
@@ -122,6 +123,7 @@ export function toHttpError(error: DomainError): HttpError {
   if (error instanceof ForbiddenError) return new HttpError(403, error.detail);
   if (error instanceof NotFoundError) return new HttpError(404, error.detail);
   if (error instanceof ConflictError) return new HttpError(409, error.detail);
+  if (error instanceof ServiceUnavailableError) return new HttpError(503, error.detail, { 'Retry-After': String(error.retryAfterSeconds) });
   if (error instanceof RequestRefusedError) return new HttpError(400, error.detail);
   return new HttpError(400, error.detail);
 }

@@ -56,7 +56,8 @@ export class AccountUpdater {
       changed.push('email');
     }
     if (changes.password !== undefined) {
-      const problems = this.deps.users.passwordProblems(changes.password);
+      const owner = { username: values.username ?? user.username, email: values.email ?? user.email };
+      const problems = await this.deps.users.passwordProblems(changes.password, owner);
       if (problems.length > 0) throw new RequestRefusedError({ code: AccountErrorCode.UPDATE_USER_INVALID_PASSWORD, reason: problems.join('; ') });
       changed.push('password');
     }

@@ -114,7 +114,7 @@ export class AccountsService {
     if (claims === null || user === null || !user.isActive || !this.deps.tokens.fingerprintMatches(claims.fingerprint, user.hashedPassword)) {
       throw badRequest(AccountErrorCode.RESET_PASSWORD_BAD_TOKEN);
     }
-    const problems = this.deps.users.passwordProblems(password);
+    const problems = await this.deps.users.passwordProblems(password, { username: user.username, email: user.email });
     if (problems.length > 0) throw badRequest({ code: AccountErrorCode.RESET_PASSWORD_INVALID_PASSWORD, reason: problems.join('; ') });
     // Compare-and-set on the old hash: of two requests racing with one token, only one changes the password.
     const updated = await this.deps.updater.setPassword(user, password, { ifHashedPassword: user.hashedPassword });

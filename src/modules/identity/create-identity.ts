@@ -15,6 +15,9 @@ import { EmailChanges } from './email-change.js';
 import { Authenticator } from './authenticator.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
+import { PasswordPolicy } from './password-policy.js';
+import { type StrengthEstimator, ThreadedStrengthEstimator } from './password-strength.js';
+import { PwnedPasswordsClient } from './pwned-passwords.js';
 import { RequestThrottle } from './request-throttle.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
@@ -26,6 +29,8 @@ import { UsersService } from './users.service.js';
 /** The identity module's services, wired once for the app and the command line. */
 export interface Identity {
   hasher: PasswordHasher;
+  /** Holds a worker thread once used: closeContext closes it. */
+  passwordPolicy: PasswordPolicy;
   accessTokens: TokenCodec;
   authenticator: Authenticator;
   accountEvents: AccountEvents;
@@ -46,14 +51,22 @@ export interface IdentityInfrastructure {
   log: FastifyBaseLogger;
   clock: Clock;
   audit: AuditLog;
+  /** zxcvbn in a worker thread unless given. */
+  strengthEstimator?: StrengthEstimator | undefined;
 }
 
 /** Builds the identity services from config and starts the authenticator's broadcast subscriptions. */
-export async function createIdentity({ config, secret, database, store, broadcast, jobs, log, clock, audit }: IdentityInfrastructure): Promise<Identity> {
+export async function createIdentity(infrastructure: IdentityInfrastructure): Promise<Identity> {
+  const { config, secret, database, store, broadcast, jobs, log, clock, audit } = infrastructure;
   const hasher = new PasswordHasher(
     { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism },
     config.argon2MaxConcurrency,
   );
+  const passwordPolicy = new PasswordPolicy({
+    rules: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
+    strength: infrastructure.strengthEstimator ?? new ThreadedStrengthEstimator(log),
+    breaches: config.pwnedPasswordsUrl === null ? null : new PwnedPasswordsClient(config.pwnedPasswordsUrl, log),
+  });
   const accessTokens = new TokenCodec({
     secret,
     algorithm: config.jwtAlgorithm,
@@ -83,7 +96,7 @@ export async function createIdentity({ config, secret, database, store, broadcas
     reportEventError: (error, event) => log.error({ err: error, event: event.type, userId: event.user.id }, 'account event handler failed'),
     users: usersRepository,
     hasher,
-    passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
+    passwordPolicy,
     accessTokens,
     sessions,
     audit,
@@ -149,5 +162,5 @@ export async function createIdentity({ config, secret, database, store, broadcas
     resetTokenExpireSeconds: config.resetTokenExpireSeconds,
     emailChangeTokenExpireSeconds: config.emailChangeTokenExpireSeconds,
   });
-  return { hasher, accessTokens, authenticator, accountEvents, users, usersRepository, accounts, usersAdmin, sessions };
+  return { hasher, passwordPolicy, accessTokens, authenticator, accountEvents, users, usersRepository, accounts, usersAdmin, sessions };
 }

@@ -12,6 +12,7 @@ export { toPublicUser, toUserSummary, type User, type UsersRepository } from './
 export { Detail, PublicUser, UserSummary, Username } from './users.schemas.js';
 export { Email } from './accounts.schemas.js';
 export { createIdentity, type Identity } from './create-identity.js';
+export type { StrengthEstimator } from './password-strength.js';
 export { accountsRoutes } from './accounts.routes.js';
 export { usersAdminRoutes } from './users-admin.routes.js';
 export { usersRoutes } from './users.routes.js';

@@ -5,7 +5,7 @@ import type { RequestThrottle } from './request-throttle.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { TokenCodec } from './token-codec.js';
-import { passwordIssues, passwordProblems, type PasswordPolicyOptions } from './password-policy.js';
+import type { PasswordOwner, PasswordPolicy } from './password-policy.js';
 import type { AccountEvent, AccountEvents } from './account-events.js';
 import type { AuditLog } from '../audit/audit.service.js';
 import type { ClientInfo, SessionsService, TokenPair } from './sessions.service.js';
@@ -33,7 +33,7 @@ export interface RegistrationFlags {
 export interface UsersServiceDeps {
   users: UsersRepository;
   hasher: PasswordHasher;
-  passwordPolicy: PasswordPolicyOptions;
+  passwordPolicy: PasswordPolicy;
   /** Signs sessionless access tokens (issueAccessToken), for tools; log-ins go through sessions. */
   accessTokens: TokenCodec;
   sessions: SessionsService;
@@ -65,14 +65,14 @@ export class UsersService {
   constructor(private readonly deps: UsersServiceDeps) {}
 
   /** Refuses a password that breaks the shared policy with a 422 naming each reason. */
-  assertPasswordAllowed(password: string, loc: (string | number)[] = ['body', 'password']): void {
-    const issues = passwordIssues(password, this.deps.passwordPolicy, loc);
+  async assertPasswordAllowed(password: string, owner: PasswordOwner, loc: (string | number)[] = ['body', 'password']): Promise<void> {
+    const issues = await this.deps.passwordPolicy.issues(password, owner, loc);
     if (issues.length > 0) throw invalidInput(issues);
   }
 
   /** The reasons a password breaks the policy, for routes that report them as one 400 reason. */
-  passwordProblems(password: string): string[] {
-    return passwordProblems(password, this.deps.passwordPolicy);
+  passwordProblems(password: string, owner: PasswordOwner): Promise<string[]> {
+    return this.deps.passwordPolicy.problems(password, owner);
   }
 
   /**
@@ -80,8 +80,8 @@ export class UsersService {
    * the email and the name, each unique without regard to case.
    */
   async register(registration: Registration, flags: RegistrationFlags = {}): Promise<User> {
-    this.assertPasswordAllowed(registration.password, ['body', 'new_user', 'password']);
     const email = registration.email.toLowerCase();
+    await this.assertPasswordAllowed(registration.password, { username: registration.name, email }, ['body', 'new_user', 'password']);
     await this.assertRegistrationFree(email, registration.name);
     const hashedPassword = await this.deps.hasher.hash(registration.password);
     let user: User;
@@ -120,7 +120,7 @@ export class UsersService {
 
   async signUp(username: string, password: string, address: string): Promise<User> {
     await this.assertSignUpAllowed(address);
-    this.assertPasswordAllowed(password);
+    await this.assertPasswordAllowed(password, { username });
     if ((await this.deps.users.findByUsername(username)) !== null) throw new RequestRefusedError(usernameTakenMessage);
     const hashedPassword = await this.deps.hasher.hash(password);
     let user: User;
