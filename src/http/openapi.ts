@@ -113,7 +113,11 @@ function describePasswords(node: unknown, config: Config): void {
     schema.maxLength = config.passwordMaxLength;
     schema.description =
       `${config.passwordMinLength} to ${config.passwordMaxLength} characters, with at least one letter, one digit, and one character that is ` +
-      'neither (a space or punctuation will do). A refused password is answered with every rule it breaks: 422 on sign-up and registration, 400 `{code, reason}` when resetting or changing one on the /api routes.';
+      'neither (a space or punctuation will do), and hard to guess: zxcvbn must score it 3 of 4 or better against common passwords, ' +
+      "English words and names, keyboard patterns, dates and the account's own name and email" +
+      (config.pwnedPasswordsUrl === null ? '' : ', and it must not appear in the Have I Been Pwned breach corpus') +
+      '. A refused password is answered with every rule it breaks, or else with why it is easy to guess: 422 on sign-up and registration, ' +
+      '400 `{code, reason}` when resetting or changing one on the /api routes.';
   }
   for (const [key, value] of Object.entries(schema)) if (key !== 'examples' && key !== 'example') describePasswords(value, config);
 }

@@ -148,7 +148,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         ...auth,
         summary: 'Set a new password with the mailed token; every older access token stops working',
         body: ResetPasswordBody,
-        response: { 200: Type.Null(), 400: Detail, 422: Detail, 429: Detail },
+        response: { 200: Type.Null(), 400: Detail, 422: Detail, 429: Detail, 503: Detail },
       },
     },
     async (request) => {
