@@ -183,7 +183,7 @@ for (const dialect of dialects) {
     });
 
     const signUp = (username: string, password: string) => t.inject({ method: 'POST', url: '/users/sign-up', payload: { username, password } });
-    const patch = (user: { headers: object }, url: string, payload: object) => t.inject({ method: 'PATCH', url, headers: user.headers, payload });
+    const patch = (user: { headers: { authorization: string } }, url: string, payload: object) => t.inject({ method: 'PATCH', url, headers: user.headers, payload });
     const resetToken = async (email: string) => {
       assert.equal((await t.inject({ method: 'POST', url: '/api/auth/forgot-password', payload: { email } })).statusCode, 202);
       return mailedTokens(t).reset.get(email) as string;
