@@ -63,10 +63,6 @@ export interface PasswordPolicyDeps {
 export class PasswordPolicy {
   constructor(private readonly deps: PasswordPolicyDeps) {}
 
-  get rules(): PasswordPolicyOptions {
-    return this.deps.rules;
-  }
-
   async problems(password: string, owner: PasswordOwner): Promise<string[]> {
     // The length bound comes first, so nothing longer than PASSWORD_MAX_LENGTH ever reaches the worker.
     const broken = passwordRuleProblems(password, this.deps.rules);
