@@ -214,7 +214,11 @@ for (const dialect of dialects) {
         const user = await newUser(t);
         const keep = await todoLogIn(user.username);
         const lose = await todoLogIn(user.username);
-        assert.equal((await t.inject({ method: 'DELETE', url: '/api/users/me/sessions', headers: bearer(keep.access_token) })).statusCode, 204);
+        const endOthers = (payload?: object) => t.inject({ method: 'DELETE', url: '/api/users/me/sessions', headers: bearer(keep.access_token), ...(payload ? { payload } : {}) });
+        // A new requirement (issue 12): the current password, so a stolen access token cannot lock the owner out.
+        assert.equal((await endOthers()).statusCode, 422);
+        assert.deepEqual((await endOthers({ current_password: 'wrong-password-1' })).json(), { detail: 'END_SESSIONS_INVALID_CURRENT_PASSWORD' });
+        assert.equal((await endOthers({ current_password: testPassword })).statusCode, 204);
         assert.equal((await todos(keep.access_token)).statusCode, 200);
         assert.equal((await todos(lose.access_token)).statusCode, 401);
         assert.equal((await mySessions(keep.access_token)).json().length, 1);
