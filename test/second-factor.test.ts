@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import type { Clock } from '../src/core/clock.js';
 import type { EmailMessage } from '../src/infra/mailer/mailer.js';
 import { SecretBox } from '../src/modules/identity/secret-box.js';
 import { toUserSummary } from '../src/modules/identity/users.repository.js';
 import { apiPassword, apiUser, bearer, logIn, mailedTokens, type ApiUser } from './helpers/api-accounts.js';
+import { ManualClock } from './helpers/manual-clock.js';
 import { createTestApp, dialects, type TestApp } from './helpers/test-app.js';
-
-/** A clock the test moves by hand; TOTP steps, mfa_token expiry and notices all read it. */
-class ManualClock implements Clock {
-  private offsetMs = 0;
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-  advance(seconds: number): void {
-    this.offsetMs += seconds * 1000;
-  }
-}
 
 const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0';
 const chrome = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
@@ -389,12 +378,14 @@ for (const dialect of dialects) {
       }
 
       test('PATCH /api/users/me: a new password or email needs the code too; the name does not', async () => {
-        const { secret, headers } = await signedIn();
+        const { user, secret, headers } = await signedIn();
         const patch = (payload: object) => t.inject({ method: 'PATCH', url: '/api/users/me', headers, payload });
         const missing = await patch({ password: 'another-horse-7?', current_password: apiPassword });
         assert.deepEqual([missing.statusCode, missing.json().detail[0].loc], [422, ['body', 'code']]);
         assert.equal((await patch({ email: 'moved@example.com', current_password: apiPassword })).statusCode, 422);
         assert.deepEqual((await patch({ password: 'another-horse-7?', current_password: apiPassword, code: '000001' })).json(), { detail: 'MFA_CODE_INVALID' });
+        const failed = (await eventsOf(user.id)).filter((e) => e.event === 'mfa.challenge_failed').map((e) => JSON.parse(e.detail ?? '{}').purpose);
+        assert.deepEqual(failed, ['step-up']);
         assert.equal((await patch({ login_notices: false })).statusCode, 200);
         assert.equal((await patch({ password: 'another-horse-7?', current_password: apiPassword, code: codeOf(secret) })).statusCode, 200);
       });

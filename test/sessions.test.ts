@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Clock } from '../src/core/clock.js';
 import { apiPassword, apiUser, bearer, logIn } from './helpers/api-accounts.js';
+import { ManualClock } from './helpers/manual-clock.js';
 import { createTestApp, dialects, newUser, testPassword, type TestApp } from './helpers/test-app.js';
-
-/** A clock the test moves by hand. */
-class ManualClock implements Clock {
-  private offsetMs = 0;
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-  advance(seconds: number): void {
-    this.offsetMs += seconds * 1000;
-  }
-}
 
 for (const dialect of dialects) {
   describe(`sessions on ${dialect}`, () => {
