@@ -140,7 +140,7 @@ for (const dialect of dialects) {
         await settled();
         assert.equal(mailsTo(user.email, subjects.enabled).length, 1);
         const events = await namesOf(user.id);
-        assert.deepEqual(events.filter((e) => e.startsWith('mfa.')), ['mfa.enrolment_started', 'mfa.enrolment_started', 'mfa.challenge_failed', 'mfa.enabled']);
+        assert.deepEqual(events.filter((e) => e.startsWith('mfa.')).sort(), ['mfa.challenge_failed', 'mfa.enabled', 'mfa.enrolment_started', 'mfa.enrolment_started']);
       });
 
       test('confirm without an enrolment is 409 MFA_ENROLMENT_NOT_STARTED', async () => {
@@ -180,7 +180,8 @@ for (const dialect of dialects) {
         assert.equal((await post('/api/auth/refresh', { refresh_token: res.json().refresh_token })).statusCode, 200);
         const events = await namesOf(user.id);
         assert.ok(events.includes('mfa.challenge_issued'));
-        assert.deepEqual(events.slice(-2), ['mfa.login_succeeded', 'login.succeeded']);
+        // Written in one transaction, at the same instant: their order is not defined.
+        assert.deepEqual(events.slice(-2).sort(), ['login.succeeded', 'mfa.login_succeeded']);
       });
 
       test('the log-in’s refresh_cookie is kept: the second step sets the cookie and leaves the token out of the body', async () => {
@@ -234,7 +235,7 @@ for (const dialect of dialects) {
         assert.match(notices[1]!.text, /8 unused codes left/);
         assert.ok(!notices[1]!.text.includes(second), 'no code in the mail');
         const used = (await eventsOf(user.id)).filter((e) => e.event === 'mfa.recovery_code_used');
-        assert.deepEqual(used.map((e) => JSON.parse(e.detail ?? '{}').remaining), [9, 8]);
+        assert.deepEqual(used.map((e) => JSON.parse(e.detail ?? '{}').remaining).sort(), [8, 9]);
       });
 
       test('both or neither of code and recovery_code is a 422', async () => {
@@ -487,8 +488,12 @@ describe('TOTP secrets at rest', () => {
     assert.equal(box.open(one, 'account-2'), null, 'copied onto another account');
     assert.equal(new SecretBox('b'.repeat(64), 'spruce totp secrets').open(one, 'account-1'), null, 'another SECRET_KEY');
     assert.equal(new SecretBox('a'.repeat(64), 'another purpose').open(one, 'account-1'), null, 'another purpose');
-    const tampered = `${one.slice(0, -2)}${one.endsWith('A') ? 'B' : 'A'}${one.slice(-1)}`;
-    assert.equal(box.open(tampered, 'account-1'), null);
+    const raw = Buffer.from(one.slice(3), 'base64url');
+    for (const index of [0, 12, raw.length - 1]) {
+      const flipped = Buffer.from(raw);
+      flipped[index] = (flipped[index] ?? 0) ^ 1;
+      assert.equal(box.open(`v1.${flipped.toString('base64url')}`, 'account-1'), null, `byte ${index} changed`);
+    }
     assert.equal(box.open('garbage', 'account-1'), null);
   });
 });
