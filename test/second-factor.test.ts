@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import type { EmailMessage } from '../src/infra/mailer/mailer.js';
 import { SecretBox } from '../src/modules/identity/secret-box.js';
-import { toUserSummary } from '../src/modules/identity/users.repository.js';
+import { toUserSummary } from '../src/modules/identity/users.service.js';
 import { apiPassword, apiUser, bearer, logIn, mailedTokens, type ApiUser } from './helpers/api-accounts.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { createTestApp, dialects, type TestApp } from './helpers/test-app.js';
