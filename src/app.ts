@@ -33,7 +33,17 @@ import { createStore } from './infra/store/create-store.js';
 import { Metrics } from './infra/metrics.js';
 import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
 import { AuditLog, AuditRepository, auditRoutes } from './modules/audit/index.js';
-import { accountsRoutes, createIdentity, type Identity, pruneExpired, sessionsRoutes, type StrengthEstimator, usersAdminRoutes, usersRoutes } from './modules/identity/index.js';
+import {
+  accountsRoutes,
+  createIdentity,
+  type Identity,
+  pruneExpired,
+  secondFactorRoutes,
+  sessionsRoutes,
+  type StrengthEstimator,
+  usersAdminRoutes,
+  usersRoutes,
+} from './modules/identity/index.js';
 import { wantsHtml, webAppBuilt, webAppPlugin, webAppPrefix } from './modules/web-app/index.js';
 import { CleaningsRepository } from './modules/cleanings/cleanings.repository.js';
 import { cleaningsRoutes } from './modules/cleanings/cleanings.routes.js';
@@ -162,7 +172,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(emailVerificationRoutes, { emailVerification: context.emailVerification, authenticator });
   await app.register(todosRoutes, { todos: context.todos, authenticator });
   await app.register(accountsRoutes, { prefix: '/api', accounts: context.accounts, authenticator, cookieMaxAgeSeconds });
-  await app.register(sessionsRoutes, { prefix: '/api', sessions: context.sessions, admin: context.usersAdmin, authenticator, cookieMaxAgeSeconds });
+  await app.register(sessionsRoutes, {
+    prefix: '/api',
+    sessions: context.sessions,
+    admin: context.usersAdmin,
+    authenticator,
+    secondFactor: context.secondFactor,
+    cookieMaxAgeSeconds,
+  });
+  await app.register(secondFactorRoutes, { prefix: '/api', secondFactor: context.secondFactor, authenticator, cookieMaxAgeSeconds });
   await app.register(auditRoutes, { prefix: '/api', audit: context.audit, authenticator });
   await app.register(usersAdminRoutes, { prefix: '/api', admin: context.usersAdmin, authenticator });
   await app.register(cleaningsRoutes, { prefix: '/api', cleanings: context.cleanings, authenticator });

@@ -65,6 +65,10 @@ export interface Config {
   emailChangeMaxPerAccount: number;
   emailChangeMaxPerEmail: number;
   emailChangeWindowSeconds: number;
+  /** The service name authenticator apps show beside the account (the otpauth:// URI's issuer). */
+  totpIssuer: string;
+  /** Wrong second-factor codes per account per LOGIN_FAILURE_WINDOW_SECONDS, on every route that takes one. */
+  mfaMaxFailuresPerAccount: number;
 
   redisUrl: string | null;
   redisKeyPrefix: string;
@@ -303,6 +307,8 @@ export function loadConfig(env: Env = process.env): Config {
     emailChangeMaxPerAccount: read.int('EMAIL_CHANGE_MAX_PER_ACCOUNT', 3, 1, 100_000),
     emailChangeMaxPerEmail: read.int('EMAIL_CHANGE_MAX_PER_EMAIL', 3, 1, 100_000),
     emailChangeWindowSeconds: read.int('EMAIL_CHANGE_WINDOW_SECONDS', 60 * 60, 1, 60 * 60 * 24 * 7),
+    totpIssuer: read.string('TOTP_ISSUER', 'Spruce'),
+    mfaMaxFailuresPerAccount: read.int('MFA_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100_000),
 
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: read.string('REDIS_KEY_PREFIX', 'spruce:'),

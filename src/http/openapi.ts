@@ -12,6 +12,7 @@ export const openApiTags = [
   { name: 'auth', description: 'FastAPI Users accounts under /api: the OAuth2 token (Swagger\'s Authorize), email verification by link, password reset, log-out' },
   { name: 'users', description: 'FastAPI Users accounts under /api: register, and read, change or delete your own account' },
   { name: 'users (superusers)', description: 'Every account, for superusers only' },
+  { name: 'second factor', description: 'Two-step verification (TOTP): enrol an authenticator app, confirm it, turn it off, replace the recovery codes' },
   { name: 'sessions', description: "The caller's log-in sessions (one per device): list them, end one or all the others" },
   { name: 'audit', description: 'What happened to accounts, and who did it: your own events, or every account\'s for superusers' },
   { name: 'cleanings', description: "Phresh's cleaning jobs: post, change and delete your own, read anyone's" },

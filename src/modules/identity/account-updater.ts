@@ -18,6 +18,8 @@ export interface AccountChanges {
   isActive?: boolean;
   isSuperuser?: boolean;
   isVerified?: boolean;
+  /** Mail the owner about log-ins from new clients. */
+  loginNotices?: boolean;
   /** The session making the change, which a password change leaves running (all others end). */
   currentSessionId?: string | null;
 }
@@ -65,6 +67,7 @@ export class AccountUpdater {
       ['isActive', 'is_active', user.isActive],
       ['isSuperuser', 'is_superuser', user.isSuperuser],
       ['isVerified', 'is_verified', user.isVerified],
+      ['loginNotices', 'login_notices', user.loginNotices],
     ] as const) {
       const wanted = changes[flag];
       if (wanted === undefined) continue;
@@ -107,6 +110,7 @@ export class AccountUpdater {
     await this.deps.sessions.announce(endedSessions);
     await this.deps.authenticator.accountChanged(user.id);
     await this.deps.users.emit({ type: 'updated', user: updated, changed });
+    if (changes.password !== undefined) await this.deps.users.notify(updated, 'password-changed');
     if (values.email !== undefined && !updated.isVerified && updated.isActive) {
       await this.deps.users.emit({ type: 'verification-requested', user: updated, token: this.deps.tokens.issueVerifyToken(updated) });
     }

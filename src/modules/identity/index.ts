@@ -19,4 +19,6 @@ export { usersAdminRoutes } from './users-admin.routes.js';
 export { usersRoutes } from './users.routes.js';
 export { pruneExpired } from './prune.js';
 export { sessionsRoutes } from './sessions.routes.js';
+export { secondFactorRoutes } from './second-factor.routes.js';
+export type { SecondFactorService } from './second-factor.service.js';
 export type { SessionsService } from './sessions.service.js';
