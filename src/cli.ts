@@ -1,9 +1,8 @@
 import { CommandError, createSuperuserUsage, importUsage, seedUsage } from './cli/command-error.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { loadEnvFile } from './config/load-env-file.js';
-import { databaseUnreachable, isConnectionFailure, StartupError } from './config/startup-errors.js';
-import { migrateToLatest } from './db/migrator.js';
-import { createDatabase } from './infra/database.js';
+import { StartupError } from './config/startup-errors.js';
+import { runMigrations } from './db/run-migrations.js';
 
 loadEnvFile();
 
@@ -28,17 +27,8 @@ Safe to run from several processes at once: the migrator takes a lock. Prints th
 const usages: Record<string, string> = { migrate: migrateUsage, 'create-superuser': createSuperuserUsage, import: importUsage, seed: seedUsage };
 
 async function migrate(): Promise<void> {
-  const config = loadConfig();
-  const database = await createDatabase(config);
-  try {
-    const result = await migrateToLatest(database.db).catch((error: unknown) => {
-      throw isConnectionFailure(error) ? new StartupError(databaseUnreachable(config, error, 'to run migrations')) : error;
-    });
-    const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
-    console.log(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`);
-  } finally {
-    await database.close();
-  }
+  const applied = await runMigrations(loadConfig(), 'to run migrations');
+  console.log(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`);
 }
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {

@@ -32,6 +32,12 @@ try {
   // busy machine), so a taken port or an unwritable DATA_DIR answers at once. buildApp checks the directories too.
   checkWritableDirectories(config);
   await checkListenable(config);
+  // A database server that does not answer, likewise: migrated before the app loads (buildApp's own pass then
+  // finds nothing pending). SQLite is a file, checked above with DATA_DIR.
+  if (config.migrateOnStart && config.databaseUrl !== null) {
+    const { runMigrations } = await import('./db/run-migrations.js');
+    await runMigrations(config, 'to migrate on start (MIGRATE_ON_START)');
+  }
   const { buildWebAppIfMissing } = await import('./modules/web-app/build-if-missing.js');
   buildWebAppIfMissing(config);
   const { buildApp } = await import('./app.js');
