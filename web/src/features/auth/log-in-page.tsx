@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { Button } from '@/components/button';
 import { ErrorAlert, SuccessNote } from '@/components/feedback';
 import { TextField } from '@/components/field';
@@ -15,7 +15,7 @@ function safeNext(next: string | null): string {
 }
 
 export function LogInPage() {
-  const { logIn, endedBecause } = useAuth();
+  const { logIn, endedBecause, user } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
   const next = safeNext(new URLSearchParams(location.search).get('next'));
@@ -33,6 +33,9 @@ export function LogInPage() {
     event.preventDefault();
     login.mutate();
   };
+
+  // Already logged in (a reload of this page kept the session): go where the log-in would have led.
+  if (user !== null && login.isIdle) return <Navigate to={next} replace />;
 
   return (
     <Page title="Log in" narrow>
