@@ -4,6 +4,19 @@ import type { DatabaseHandle } from './database.js';
 /** Job counts by state (waiting, active, delayed, failed, …) as the job queue reports them. */
 export type JobQueueDepthReader = () => Promise<Record<string, number>>;
 
+export interface RequestTotals {
+  /** Requests answered since start, over every route. */
+  requests: number;
+  /** The same, by status class ("2xx", "4xx", ...). */
+  byStatusClass: Record<string, number>;
+  durationSecondsSum: number;
+  durationCount: number;
+  /** Cumulative counts of requests answered within `le` seconds (the histogram's buckets, +Inf left out). */
+  durationBuckets: { le: number; count: number }[];
+  /** Job attempts that threw in this process since start. */
+  jobsFailed: number;
+}
+
 /**
  * The Prometheus metrics of one app instance. Each instance has its own registry rather than prom-client's
  * global one, so tests (and a process that builds two apps) never collide on metric names.
@@ -112,6 +125,34 @@ export class Metrics {
     series.count.inc();
     series.byCode.inc();
     series.duration.observe(seconds);
+  }
+
+  /**
+   * The request and job counters summed over every route, as the admin console's status page reads them: totals
+   * since the process started (the page takes differences between two readings for rates and mean latency).
+   */
+  async totals(): Promise<RequestTotals> {
+    const [requests, durations, jobsFailed] = await Promise.all([this.httpRequests.get(), this.httpRequestDuration.get(), this.jobsFailed.get()]);
+    const byClass: Record<string, number> = {};
+    for (const { labels, value } of requests.values) byClass[String(labels.status)] = (byClass[String(labels.status)] ?? 0) + value;
+    const buckets = new Map<number, number>();
+    let sum = 0;
+    let count = 0;
+    for (const { metricName, labels, value } of durations.values) {
+      // prom-client adds the bucket's bound as an `le` label its types do not declare.
+      const le = (labels as Record<string, string | number | undefined>).le;
+      if (metricName?.endsWith('_sum')) sum += value;
+      else if (metricName?.endsWith('_count')) count += value;
+      else if (metricName?.endsWith('_bucket') && le !== '+Inf') buckets.set(Number(le), (buckets.get(Number(le)) ?? 0) + value);
+    }
+    return {
+      requests: Object.values(byClass).reduce((a, b) => a + b, 0),
+      byStatusClass: byClass,
+      durationSecondsSum: sum,
+      durationCount: count,
+      durationBuckets: [...buckets].sort(([a], [b]) => a - b).map(([le, n]) => ({ le, count: n })),
+      jobsFailed: jobsFailed.values.reduce((a, { value }) => a + value, 0),
+    };
   }
 
   /**

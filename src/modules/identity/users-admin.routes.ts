@@ -4,7 +4,7 @@ import { bearerSecurity, requireSuperuser, requireUser } from '../../http/authen
 import type { Authenticator } from './authenticator.js';
 import { toPublicUser } from './users.repository.js';
 import { Detail, PublicUser } from './users.schemas.js';
-import { AdminUpdateBody, PageQuery, UserIdParams, UserPage } from './accounts.schemas.js';
+import { AdminUpdateBody, UserIdParams, UserListQuery, UserPage } from './accounts.schemas.js';
 import type { UsersAdminService } from './users-admin.service.js';
 
 export interface UsersAdminRoutesOptions {
@@ -23,12 +23,12 @@ export const usersAdminRoutes: FastifyPluginAsyncTypebox<UsersAdminRoutesOptions
     '/users',
     {
       ...superuserOnly,
-      schema: { operationId: 'listUsers', ...common, summary: 'Every account, oldest first, a page at a time', querystring: PageQuery, response: { 200: UserPage, ...errors } },
+      schema: { operationId: 'listUsers', ...common, summary: 'Every account (or those matching `q`), oldest first, a page at a time', querystring: UserListQuery, response: { 200: UserPage, ...errors } },
     },
     async (request) => {
       const offset = request.query.offset ?? 0;
       const limit = request.query.limit ?? 50;
-      const page = await admin.list({ offset, limit });
+      const page = await admin.list({ offset, limit }, request.query.q);
       return { items: page.items.map(toPublicUser), total: page.total, offset, limit };
     },
   );

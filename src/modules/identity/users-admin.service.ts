@@ -9,8 +9,9 @@ export class UsersAdminService {
     private readonly updater: AccountUpdater,
   ) {}
 
-  async list(page: { offset: number; limit: number }): Promise<{ items: User[]; total: number }> {
-    const [items, total] = await Promise.all([this.repository.list(page), this.repository.count()]);
+  /** A page of every account, or of those whose name or email contains `search`; `total` counts the same set. */
+  async list(page: { offset: number; limit: number }, search?: string): Promise<{ items: User[]; total: number }> {
+    const [items, total] = await Promise.all([this.repository.list(page, search), this.repository.count(search)]);
     return { items, total };
   }
 
