@@ -80,8 +80,10 @@ export function StatusPage() {
   useEffect(() => {
     const current = status.data;
     if (current === undefined || current.checked_at === previous.current?.checked_at) return;
-    setHistory((h) => append(h, toSample(current, previous.current)));
+    // Computed now: the updater runs later, when `previous` already holds this reading.
+    const sample = toSample(current, previous.current);
     previous.current = current;
+    setHistory((h) => append(h, sample));
   }, [status.data]);
 
   return (
