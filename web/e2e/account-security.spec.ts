@@ -1,4 +1,4 @@
-import { createAccount, expect, linkIn, logIn, openFromMenu, password, readMail, saveScreenshot, test, uniqueName } from './support';
+import { createAccount, expect, expectFitsPhone, linkIn, logIn, openFromMenu, password, readMail, saveScreenshot, test, uniqueName, watchCspRefusals } from './support';
 
 test('a reload keeps the session (refresh cookie); log-out ends it, and a reload then shows logged out', async ({ page }) => {
   const { name } = await createAccount(page.request, 'reload');
@@ -27,6 +27,7 @@ test('a reload keeps the session (refresh cookie); log-out ends it, and a reload
 });
 
 test('account security: sessions (end one, end all others), change password, change email by the mailed link, my activity', async ({ page, browser, request }) => {
+  const refused = watchCspRefusals(page);
   const name = uniqueName('secure');
   const email = `${name}@spruce.test`;
   const created = await request.post('/api/users', { data: { new_user: { email, name, password } } });
@@ -46,6 +47,7 @@ test('account security: sessions (end one, end all others), change password, cha
   await expect(sessions).toHaveCount(2);
   await expect(sessions.filter({ hasText: 'this device' })).toHaveCount(1);
   await expect(sessions.filter({ hasText: 'this device' }).getByRole('button', { name: 'Log out on this device' })).toBeVisible();
+  await expectFitsPhone(page);
 
   // End the other one: that device is logged out at its next request.
   await sessions.filter({ hasNotText: 'this device' }).getByRole('button', { name: /^End this session/ }).click();
@@ -71,6 +73,7 @@ test('account security: sessions (end one, end all others), change password, cha
   await passwordForm.getByLabel('New password').fill('a-new-password-2');
   await passwordForm.getByRole('button', { name: 'Change the password' }).click();
   await expect(passwordForm.getByRole('alert')).toContainText('Your current password is wrong');
+  await expectFitsPhone(page);
   await passwordForm.getByLabel('Current password').fill(password);
   await passwordForm.getByRole('button', { name: 'Change the password' }).click();
   await expect(passwordForm.getByRole('status')).toContainText('Your password is changed');
@@ -100,5 +103,7 @@ test('account security: sessions (end one, end all others), change password, cha
   for (const text of ['Email changed', 'New email asked for', 'Password changed', 'Session ended', 'Logged in', 'Email confirmed', 'Account created']) {
     await expect(events.getByText(text, { exact: true }).first()).toBeVisible();
   }
+  await expectFitsPhone(page);
+  expect(refused).toEqual([]);
   await saveScreenshot(page, 'account-security');
 });

@@ -1,4 +1,4 @@
-import { admin, createAccount, expect, logIn, openFromMenu, saveScreenshot, test } from './support';
+import { admin, createAccount, expect, expectFitsPhone, logIn, openFromMenu, saveScreenshot, test, watchCspRefusals } from './support';
 
 test('admin console: a superuser pages through the accounts, deactivates one and makes another a superuser', async ({ page, request, browser }) => {
   // Enough accounts for a second page (25 a page), whatever the other specs created.
@@ -44,6 +44,7 @@ test('admin console: a superuser pages through the accounts, deactivates one and
 });
 
 test('admin console: search the accounts, end one’s sessions, read the audit log with filters, and the service at a glance', async ({ page, request, browser }) => {
+  const refused = watchCspRefusals(page);
   const target = await createAccount(request, 'findme');
   const device = await (await browser.newContext()).newPage();
   await logIn(device, target.name);
@@ -63,6 +64,7 @@ test('admin console: search the accounts, end one’s sessions, read the audit l
   await expect(page.getByText('No account matches “no-such-account-at-all”.')).toBeVisible();
   await page.goBack();
   await expect(rows).toHaveCount(1);
+  await expectFitsPhone(page);
 
   // End every session of the account: its browser is logged out at its next request.
   await page.getByRole('button', { name: `End every session of ${target.name}` }).click();
@@ -90,6 +92,7 @@ test('admin console: search the accounts, end one’s sessions, read the audit l
   await page.getByLabel('Before').fill('2001-01-01T00:00');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page.getByText('No event matches these filters.')).toBeVisible();
+  await expectFitsPhone(page);
 
   // The service at a glance: polled readings fill the small charts.
   await page.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Service status' }).click();
@@ -99,5 +102,7 @@ test('admin console: search the accounts, end one’s sessions, read the audit l
   await expect(glance.getByRole('heading', { name: 'Job queue (in-process)' })).toBeVisible();
   await expect(glance.getByRole('img', { name: /^Requests a second: 2 readings/ })).toBeVisible({ timeout: 15_000 });
   await expect(glance.getByRole('img', { name: /^Mean latency: \d+ readings/ })).toBeVisible();
+  await expectFitsPhone(page);
+  expect(refused).toEqual([]);
   await saveScreenshot(page, 'admin-console');
 });

@@ -77,3 +77,20 @@ export async function logIn(page: Page, identifier: string, secret = password): 
 export async function openFromMenu(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
 }
+
+/** Collects what the page's Content-Security-Policy refused (console messages), to expect none at the end. */
+export function watchCspRefusals(page: Page): string[] {
+  const refused: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());
+  });
+  return refused;
+}
+
+/** The page as it is now, on a 360 px phone: nothing runs off the side. The viewport is put back afterwards. */
+export async function expectFitsPhone(page: Page): Promise<void> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  if (before !== null) await page.setViewportSize(before);
+}
