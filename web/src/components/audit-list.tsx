@@ -1,4 +1,6 @@
 import type { components } from '@/lib/api/client';
+import { Button } from './button';
+import { ErrorAlert, QueryState } from './feedback';
 
 export type AuditEvent = components['schemas']['AuditEvent'];
 
@@ -53,5 +55,36 @@ export function AuditList({ events, showSubject = false, label }: { events: Audi
         );
       })}
     </ol>
+  );
+}
+
+interface PagedLog {
+  data: { pages: { items: AuditEvent[] }[] } | undefined;
+  error: unknown;
+  isPending: boolean;
+  isFetchNextPageError: boolean;
+  isFetchingNextPage: boolean;
+  hasNextPage: boolean;
+  fetchNextPage: () => Promise<unknown>;
+}
+
+/** An audit log read a page at a time (an infinite query over the API's cursor), with its loading, empty and error states. */
+export function PagedAuditList({ log, what, empty, showSubject, label }: { log: PagedLog; what: string; empty: string; showSubject?: boolean; label: string }) {
+  return (
+    <QueryState query={{ ...log, data: log.data?.pages.flatMap((p) => p.items) }} what={what} isEmpty={(items) => items.length === 0} empty={empty}>
+      {(items) => (
+        <>
+          <AuditList events={items} showSubject={showSubject} label={label} />
+          {log.isFetchNextPageError && <ErrorAlert error={log.error} />}
+          {log.hasNextPage ? (
+            <Button variant="secondary" busy={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
+              Show older events
+            </Button>
+          ) : (
+            <p className="muted">That is everything.</p>
+          )}
+        </>
+      )}
+    </QueryState>
   );
 }

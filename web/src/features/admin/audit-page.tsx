@@ -1,9 +1,8 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { AuditList, auditEventLabels } from '@/components/audit-list';
+import { auditEventLabels, PagedAuditList } from '@/components/audit-list';
 import { Button } from '@/components/button';
-import { ErrorAlert, QueryState } from '@/components/feedback';
 import { SelectField, TextField } from '@/components/field';
 import { Page } from '@/components/page';
 import { adminLinks, SectionNav } from '@/components/section-nav';
@@ -61,21 +60,7 @@ export function AuditPage() {
     <Page title="Audit log">
       <SectionNav label="Admin console" links={adminLinks} />
       <FiltersForm key={params.toString()} filters={filters} onApply={(next) => setParams({ ...next })} error={log.error} />
-      <QueryState query={{ ...log, data: log.data?.pages.flatMap((p) => p.items) }} what="the audit log" isEmpty={(items) => items.length === 0} empty="No event matches these filters.">
-        {(items) => (
-          <>
-            <AuditList events={items} showSubject label="Audit events" />
-            {log.isFetchNextPageError && <ErrorAlert error={log.error} />}
-            {log.hasNextPage ? (
-              <Button variant="secondary" busy={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
-                Show older events
-              </Button>
-            ) : (
-              <p className="muted">That is everything.</p>
-            )}
-          </>
-        )}
-      </QueryState>
+      <PagedAuditList log={log} what="the audit log" empty="No event matches these filters." showSubject label="Audit events" />
     </Page>
   );
 }

@@ -1,7 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { AuditList } from '@/components/audit-list';
-import { Button } from '@/components/button';
-import { ErrorAlert, QueryState } from '@/components/feedback';
+import { PagedAuditList } from '@/components/audit-list';
 import { Page } from '@/components/page';
 import { accountLinks, SectionNav } from '@/components/section-nav';
 import { myAuditPage, securityKeys } from './api';
@@ -17,21 +15,7 @@ export function ActivityPage() {
   return (
     <Page title="Activity">
       <SectionNav label="Your account" links={accountLinks} />
-      <QueryState query={{ ...log, data: log.data?.pages.flatMap((p) => p.items) }} what="your activity" isEmpty={(items) => items.length === 0} empty="Nothing recorded yet.">
-        {(items) => (
-          <>
-            <AuditList events={items} label="Your account's events" />
-            {log.isFetchNextPageError && <ErrorAlert error={log.error} />}
-            {log.hasNextPage ? (
-              <Button variant="secondary" busy={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
-                Show older events
-              </Button>
-            ) : (
-              <p className="muted">That is everything.</p>
-            )}
-          </>
-        )}
-      </QueryState>
+      <PagedAuditList log={log} what="your activity" empty="Nothing recorded yet." label="Your account's events" />
     </Page>
   );
 }

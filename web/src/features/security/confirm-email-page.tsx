@@ -1,9 +1,8 @@
-import { useMutation } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { ErrorAlert, Loading, SuccessNote } from '@/components/feedback';
 import { Page } from '@/components/page';
 import { useAuth } from '@/lib/auth';
+import { useEmailedToken } from '@/lib/use-emailed-token';
 import { confirmEmailChange } from './api';
 
 /**
@@ -11,17 +10,8 @@ import { confirmEmailChange } from './api';
  * address and ends every session of it, this browser's included, so this page forgets its own and offers log-in.
  */
 export function ConfirmEmailPage() {
-  const [params] = useSearchParams();
-  const token = params.get('token') ?? '';
   const { forgetSession } = useAuth();
-  const confirm = useMutation({ mutationFn: () => confirmEmailChange(token), onSuccess: () => forgetSession() });
-  // Once per token, also under React's development double effects: the token works once.
-  const sent = useRef<string | null>(null);
-  useEffect(() => {
-    if (token === '' || sent.current === token) return;
-    sent.current = token;
-    confirm.mutate();
-  }, [token, confirm]);
+  const { token, call: confirm } = useEmailedToken(confirmEmailChange, () => forgetSession());
 
   return (
     <Page title="Confirm your new email" narrow>
