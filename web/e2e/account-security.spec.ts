@@ -48,6 +48,7 @@ test('account security: sessions (end one, end all others), change password, cha
   await expect(sessions.filter({ hasText: 'this device' })).toHaveCount(1);
   await expect(sessions.filter({ hasText: 'this device' }).getByRole('button', { name: 'Log out on this device' })).toBeVisible();
   await expectFitsPhone(page);
+  await saveScreenshot(page, 'account-sessions', false);
 
   // End the other one: that device is logged out at its next request.
   await sessions.filter({ hasNotText: 'this device' }).getByRole('button', { name: /^End this session/ }).click();
