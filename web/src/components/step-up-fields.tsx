@@ -2,7 +2,7 @@ import { TextField } from './field';
 
 export interface StepUp {
   current_password: string;
-  /** The authenticator's six digits, when the account has a second factor. */
+  /** The authenticator's six digits (or a recovery code), when the account has a second factor. */
   code?: string;
 }
 
@@ -37,14 +37,12 @@ export function StepUpFields({
         <TextField
           label="Authenticator code"
           name="code"
-          inputMode="numeric"
           autoComplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxLength={6}
+          maxLength={64}
           required
           value={value.code ?? ''}
           onChange={(e) => onChange({ ...value, code: e.target.value })}
-          hint="The six digits your authenticator app shows now."
+          hint="The six digits your authenticator app shows now, or one of your recovery codes."
           error={fieldError('code')}
         />
       )}
