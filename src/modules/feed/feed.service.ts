@@ -1,3 +1,4 @@
+import type { Static } from 'typebox';
 import { invalidInput } from '../../core/errors.js';
 import type { Principal } from '../../core/principal.js';
 import { toCleaningWithOwner } from '../cleanings/cleanings.service.js';
@@ -5,6 +6,7 @@ import type { UsersRepository } from '../identity/index.js';
 import { decodeCursor, encodeCursor, isSupportedInstant } from './feed-cursor.js';
 import type { FeedPosition, FeedRepository } from './feed.repository.js';
 import { parseStartingDate } from './starting-date.js';
+import type { FeedItem } from './feed.schemas.js';
 
 export interface FeedRequest {
   /** Who reads the feed: owners show to them as their public part, with an email only where the viewer may see it. */
@@ -22,13 +24,13 @@ export class FeedService {
   ) {}
 
   /** One page, newest first, and the cursor of the next page (null on the last one). */
-  async cleanings(request: FeedRequest) {
+  async cleanings(request: FeedRequest): Promise<{ items: Static<typeof FeedItem>[]; nextCursor: string | null }> {
     const after = this.startingPosition(request);
     // One row more than asked tells whether another page exists without a count.
     const events = await this.feed.page(after, request.chunkSize + 1);
     const page = events.slice(0, request.chunkSize);
     const owners = new Map((await this.users.findByIds(page.map((event) => event.cleaning.ownerId))).map((user) => [user.id, user]));
-    const items = [];
+    const items: Static<typeof FeedItem>[] = [];
     for (const event of page) {
       const owner = owners.get(event.cleaning.ownerId);
       // The foreign key cascades, so an owner can only be missing when the account was deleted a moment ago.

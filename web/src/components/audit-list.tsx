@@ -21,6 +21,10 @@ export const auditEventLabels: Record<string, string> = {
   'account.updated': 'Account changed',
   'account.deactivated': 'Account deactivated',
   'account.deleted': 'Account deleted',
+  'admin.users_listed': 'Accounts listed',
+  'admin.user_read': 'Account looked at',
+  'admin.sessions_listed': 'Sessions looked at',
+  'admin.audit_read': 'Audit log read',
 };
 
 const actorLabels: Record<AuditEvent['actor_type'], string> = { user: 'by the account', superuser: 'by an administrator', system: 'by Spruce' };
