@@ -1,5 +1,6 @@
-// Runs the compiled build the way production does (no tsx): migrate, start the API and check /health, start the
-// worker if this build has one, and stop each with SIGTERM expecting exit code 0. Uses DATABASE_URL / REDIS_URL
+// Runs the compiled build the way production does (no tsx): migrate, start the API and check /health and a sign-up
+// (whose password check runs in a worker thread), start the worker if this build has one, and stop each with
+// SIGTERM expecting exit code 0. Uses DATABASE_URL / REDIS_URL
 // from the environment when set, and a throwaway SQLite data directory otherwise. Run after `npm run build`.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -54,6 +55,14 @@ try {
   const health = await fetch(`${baseUrl}/health`);
   if (health.status !== 200) throw new Error(`/health answered ${health.status}`);
   console.log(`ok: GET ${baseUrl}/health -> 200`);
+  // New passwords are judged in a worker thread loaded from its own file: the build must ship it and find it.
+  const signUp = (username, password) =>
+    fetch(`${baseUrl}/users/sign-up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const common = await signUp('smoke_common', 'Password123!');
+  if (common.status !== 422) throw new Error(`sign-up with Password123! answered ${common.status}, expected 422: ${await common.text()}`);
+  const strong = await signUp('smoke_strong', 'correct-horse-9!');
+  if (strong.status !== 201) throw new Error(`sign-up with a strong password answered ${strong.status}, expected 201: ${await strong.text()}`);
+  console.log('ok: POST /users/sign-up refuses Password123! (422) and accepts correct-horse-9! (201)');
   server.child.kill('SIGTERM');
   await expectExit('server', server.exited);
 

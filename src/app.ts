@@ -33,7 +33,17 @@ import { createStore } from './infra/store/create-store.js';
 import { Metrics } from './infra/metrics.js';
 import type { Broadcast, KeyValueStore } from './infra/store/key-value-store.js';
 import { AuditLog, AuditRepository, auditRoutes } from './modules/audit/index.js';
-import { accountsRoutes, createIdentity, type Identity, pruneExpired, sessionsRoutes, usersAdminRoutes, usersRoutes } from './modules/identity/index.js';
+import {
+  accountsRoutes,
+  createIdentity,
+  type Identity,
+  pruneExpired,
+  secondFactorRoutes,
+  sessionsRoutes,
+  type StrengthEstimator,
+  usersAdminRoutes,
+  usersRoutes,
+} from './modules/identity/index.js';
 import { wantsHtml, webAppBuilt, webAppPlugin, webAppPrefix } from './modules/web-app/index.js';
 import { CleaningsRepository } from './modules/cleanings/cleanings.repository.js';
 import { cleaningsRoutes } from './modules/cleanings/cleanings.routes.js';
@@ -92,6 +102,8 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** Where services read the time; tests pass a clock they move. */
   clock?: Clock;
+  /** Judges new passwords (zxcvbn in a worker thread by default); tests pass one that fails on demand. */
+  strengthEstimator?: StrengthEstimator;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -168,7 +180,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(emailVerificationRoutes, { emailVerification: context.emailVerification, authenticator });
   await app.register(todosRoutes, { todos: context.todos, authenticator });
   await app.register(accountsRoutes, { prefix: '/api', accounts: context.accounts, authenticator, cookieMaxAgeSeconds });
-  await app.register(sessionsRoutes, { prefix: '/api', sessions: context.sessions, admin: context.usersAdmin, authenticator, cookieMaxAgeSeconds });
+  await app.register(sessionsRoutes, {
+    prefix: '/api',
+    sessions: context.sessions,
+    admin: context.usersAdmin,
+    authenticator,
+    secondFactor: context.secondFactor,
+    cookieMaxAgeSeconds,
+  });
+  await app.register(secondFactorRoutes, { prefix: '/api', secondFactor: context.secondFactor, authenticator, cookieMaxAgeSeconds });
   await app.register(auditRoutes, { prefix: '/api', audit: context.audit, authenticator });
   await app.register(usersAdminRoutes, { prefix: '/api', admin: context.usersAdmin, authenticator });
   await app.register(cleaningsRoutes, { prefix: '/api', cleanings: context.cleanings, authenticator });
@@ -212,7 +232,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger, opti
     );
     metrics.reportJobQueueDepth(() => jobs.counts());
     const audit = new AuditLog(new AuditRepository(database.db), clock, config.auditRetentionDays);
-    const identity = await createIdentity({ config, secret, database, store, broadcast, jobs, log, clock, audit });
+    const identity = await createIdentity({ config, secret, database, store, broadcast, jobs, log, clock, audit, strengthEstimator: options.strengthEstimator });
     // With Redis down at start the schedule is set again by the next process to start (or restart).
     await jobs.repeat({ name: 'prune-expired', data: {} }, config.pruneIntervalSeconds * 1000).catch((error: unknown) =>
       log.warn({ err: error }, 'could not schedule the prune job; expired sessions and old audit events wait for the next start'),
@@ -265,6 +285,7 @@ function createMarketplace(database: DatabaseHandle, usersRepository: Identity['
 
 export async function closeContext(context: AppContext): Promise<void> {
   await context.authenticator.stop();
+  await context.passwordPolicy.close();
   // Jobs first: a job still running may need the mailer, and queued ones are handed back before Redis closes.
   await context.jobs.close();
   await context.mailer.close();

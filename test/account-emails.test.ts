@@ -4,6 +4,7 @@ import type { Job, JobQueue } from '../src/infra/queue/jobs.js';
 import { escapeHtml } from '../src/core/escape-html.js';
 import { maskEmail, registerAccountEmails, withinDuration } from '../src/modules/identity/account-emails.js';
 import { AccountEvents } from '../src/modules/identity/account-events.js';
+import { registerSecurityNotices } from '../src/modules/identity/security-notices.js';
 import type { User } from '../src/modules/identity/users.repository.js';
 
 /** Keeps what would have been queued, in order. */
@@ -30,6 +31,8 @@ function user(overrides: Partial<User> = {}): User {
     isSuperuser: false,
     isVerified: false,
     tokensValidAfter: null,
+    mfaEnabled: false,
+    loginNotices: true,
     createdAt: now,
     updatedAt: now,
     ...overrides,
@@ -40,6 +43,7 @@ function setUp(options: Parameters<typeof registerAccountEmails>[2] = {}) {
   const events = new AccountEvents();
   const queue = new RecordingQueue();
   registerAccountEmails(events, queue, options);
+  registerSecurityNotices(events, queue, options);
   const failures: unknown[] = [];
   const emit = (event: Parameters<AccountEvents['emit']>[0]) => events.emit(event, (error) => failures.push(error));
   return { queue, emit, failures };
@@ -72,7 +76,7 @@ describe('account emails', () => {
   test('confirmations after verification and after a password reset', async () => {
     const { queue, emit } = setUp({ productName: 'Phresh' });
     await emit({ type: 'verified', user: user({ isVerified: true }) });
-    await emit({ type: 'password-reset', user: user() });
+    await emit({ type: 'security-notice', notice: 'password-reset', user: user(), at: new Date(), client: { ip: '203.0.113.9', userAgent: 'curl/8' } });
     assert.deepEqual(
       queue.jobs.map((j) => j.data.subject),
       ['Your email is confirmed', 'Your Phresh password was changed'],
@@ -129,7 +133,7 @@ describe('account emails', () => {
     const events = new AccountEvents();
     registerAccountEmails(events, { enqueue: async () => Promise.reject(new Error('queue down')), counts: async () => ({}), repeat: async () => {}, close: async () => {} });
     const failures: unknown[] = [];
-    await events.emit({ type: 'password-reset', user: user() }, (error) => failures.push(error));
+    await events.emit({ type: 'verified', user: user() }, (error) => failures.push(error));
     assert.equal((failures[0] as Error).message, 'queue down');
   });
 

@@ -6,7 +6,7 @@ import { deleteKeysWithPrefix } from './infra/support/redis.js';
 import { createTestApp, dialects, newUser, uniqueName, type TestApp } from './helpers/test-app.js';
 import { suiteUnless } from './helpers/suite.js';
 
-const publicUserKeys = ['created_at', 'email', 'id', 'is_active', 'is_superuser', 'is_verified', 'name', 'updated_at'];
+const publicUserKeys = ['created_at', 'email', 'id', 'is_active', 'is_superuser', 'is_verified', 'login_notices', 'mfa_enabled', 'name', 'updated_at'];
 
 for (const dialect of dialects) {
   describe(`/api accounts on ${dialect}`, () => {
@@ -60,6 +60,8 @@ for (const dialect of dialects) {
           is_active: true,
           is_superuser: false,
           is_verified: false,
+          mfa_enabled: false,
+          login_notices: true,
           created_at: row.createdAt.toISOString(),
           updated_at: row.updatedAt.toISOString(),
         });

@@ -62,7 +62,7 @@ describe('the OpenAPI document', () => {
         assert.notEqual(response.description, 'Default Response', `${method} ${path} ${status}`);
         const schema = response.content?.['application/json']?.schema;
         if (status !== '422' && Number(status) >= 400 && path !== '/ready') {
-          assert.match(schema?.$ref ?? '', /^#\/components\/schemas\/(HTTPError|TokenError)$/, `${method} ${path} ${status}`);
+          assert.match(schema?.$ref ?? '', /^#\/components\/schemas\/(HTTPError|TokenError|LogInUnauthorized)$/, `${method} ${path} ${status}`);
         }
       }
       if (operation.parameters !== undefined || operation.requestBody !== undefined) {

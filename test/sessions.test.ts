@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Clock } from '../src/core/clock.js';
 import { apiPassword, apiUser, bearer, logIn } from './helpers/api-accounts.js';
+import { ManualClock } from './helpers/manual-clock.js';
 import { createTestApp, dialects, newUser, testPassword, type TestApp } from './helpers/test-app.js';
-
-/** A clock the test moves by hand. */
-class ManualClock implements Clock {
-  private offsetMs = 0;
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-  advance(seconds: number): void {
-    this.offsetMs += seconds * 1000;
-  }
-}
 
 for (const dialect of dialects) {
   describe(`sessions on ${dialect}`, () => {
@@ -214,7 +203,11 @@ for (const dialect of dialects) {
         const user = await newUser(t);
         const keep = await todoLogIn(user.username);
         const lose = await todoLogIn(user.username);
-        assert.equal((await t.inject({ method: 'DELETE', url: '/api/users/me/sessions', headers: bearer(keep.access_token) })).statusCode, 204);
+        const endOthers = (payload?: object) => t.inject({ method: 'DELETE', url: '/api/users/me/sessions', headers: bearer(keep.access_token), ...(payload ? { payload } : {}) });
+        // A new requirement (issue 12): the current password, so a stolen access token cannot lock the owner out.
+        assert.equal((await endOthers()).statusCode, 422);
+        assert.deepEqual((await endOthers({ current_password: 'wrong-password-1' })).json(), { detail: 'END_SESSIONS_INVALID_CURRENT_PASSWORD' });
+        assert.equal((await endOthers({ current_password: testPassword })).statusCode, 204);
         assert.equal((await todos(keep.access_token)).statusCode, 200);
         assert.equal((await todos(lose.access_token)).statusCode, 401);
         assert.equal((await mySessions(keep.access_token)).json().length, 1);

@@ -51,6 +51,8 @@ export interface Config {
   argon2Parallelism: number;
   /** Hashes running at once; the rest queue. Lower it to keep request latency steady during log-in floods. */
   argon2MaxConcurrency: number;
+  /** Have I Been Pwned's range API (e.g. https://api.pwnedpasswords.com); null: new passwords are not looked up. */
+  pwnedPasswordsUrl: string | null;
 
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
@@ -63,6 +65,10 @@ export interface Config {
   emailChangeMaxPerAccount: number;
   emailChangeMaxPerEmail: number;
   emailChangeWindowSeconds: number;
+  /** The service name authenticator apps show beside the account (the otpauth:// URI's issuer). */
+  totpIssuer: string;
+  /** Wrong second-factor codes per account per LOGIN_FAILURE_WINDOW_SECONDS, on every route that takes one. */
+  mfaMaxFailuresPerAccount: number;
 
   redisUrl: string | null;
   redisKeyPrefix: string;
@@ -290,6 +296,7 @@ export function loadConfig(env: Env = process.env): Config {
     argon2TimeCost: read.int('ARGON2_TIME_COST', 2, 1, 100),
     argon2Parallelism: read.int('ARGON2_PARALLELISM', 1, 1, 16),
     argon2MaxConcurrency: read.int('ARGON2_MAX_CONCURRENCY', defaultHashingConcurrency(), 1, 256),
+    pwnedPasswordsUrl: read.url('PWNED_PASSWORDS_URL', ['http:', 'https:']),
 
     loginMaxFailuresPerAccount: read.int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100000),
     loginMaxFailuresPerAddress: read.int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 1000000),
@@ -300,6 +307,8 @@ export function loadConfig(env: Env = process.env): Config {
     emailChangeMaxPerAccount: read.int('EMAIL_CHANGE_MAX_PER_ACCOUNT', 3, 1, 100_000),
     emailChangeMaxPerEmail: read.int('EMAIL_CHANGE_MAX_PER_EMAIL', 3, 1, 100_000),
     emailChangeWindowSeconds: read.int('EMAIL_CHANGE_WINDOW_SECONDS', 60 * 60, 1, 60 * 60 * 24 * 7),
+    totpIssuer: read.string('TOTP_ISSUER', 'Spruce'),
+    mfaMaxFailuresPerAccount: read.int('MFA_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100_000),
 
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: read.string('REDIS_KEY_PREFIX', 'spruce:'),

@@ -31,9 +31,20 @@ export class InvalidInputError extends DomainError {
 
 /** The caller is not (or no longer) who a credential says. */
 export class NotAuthenticatedError extends DomainError {
-  override readonly name = 'NotAuthenticatedError';
+  override readonly name: string = 'NotAuthenticatedError';
   constructor(detail: unknown = 'Not Authorized') {
     super(detail);
+  }
+}
+
+/**
+ * The password was right and the account has a second factor: no token yet. `mfaToken` names this half-finished
+ * log-in for POST /api/auth/mfa; it is no credential anywhere else.
+ */
+export class SecondFactorRequiredError extends NotAuthenticatedError {
+  override readonly name = 'SecondFactorRequiredError';
+  constructor(readonly mfaToken: string) {
+    super('LOGIN_MFA_REQUIRED');
   }
 }
 
@@ -64,6 +75,17 @@ export class ThrottledError extends DomainError {
   constructor(retryAfterSeconds: number, detail: unknown = 'Too Many Requests') {
     super(detail);
     this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}
+
+/** Something the request needs is not available right now (overloaded or down); the caller may retry. */
+export class ServiceUnavailableError extends DomainError {
+  override readonly name = 'ServiceUnavailableError';
+  constructor(
+    detail: unknown,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(detail);
   }
 }
 

@@ -18,6 +18,10 @@ export interface UsersTable {
   is_verified: Flag;
   /** Tokens issued before this instant are refused: set on password change, reset and "log out everywhere". */
   tokens_valid_after: NullableTimestamp;
+  /** A log-in needs a TOTP code: set with the account's confirmed totp_factors row, in one transaction. */
+  mfa_enabled: Flag;
+  /** Mail the owner when the account logs in from a client it has not used before. */
+  login_notices: Flag;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -118,6 +122,32 @@ export interface AuditEventsTable {
   detail: Nullable<string>;
 }
 
+/** An account's TOTP secret, encrypted; `enabled_at` is null while the enrolment waits for its first code. */
+export interface TotpFactorsTable {
+  user_id: string;
+  secret_ciphertext: string;
+  created_at: Timestamp;
+  enabled_at: NullableTimestamp;
+  /** The last RFC 6238 time step accepted: a code of this step or an earlier one is refused. */
+  last_step: Nullable<number>;
+}
+
+/** A single-use recovery code, by its SHA-256 hash only. */
+export interface RecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  created_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+/** A client (user-agent family and address, hashed) an account has logged in from. */
+export interface KnownClientsTable {
+  user_id: string;
+  client_hash: string;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
 /** A record brought in by an import: which source row became which Spruce row. */
 export interface ImportedRecordsTable {
   source: string;
@@ -138,6 +168,9 @@ export interface Database {
   evaluations: EvaluationsTable;
   profiles: ProfilesTable;
   imported_records: ImportedRecordsTable;
+  totp_factors: TotpFactorsTable;
+  recovery_codes: RecoveryCodesTable;
+  known_clients: KnownClientsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

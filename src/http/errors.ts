@@ -9,6 +9,8 @@ import {
   NotAuthenticatedError,
   NotFoundError,
   RequestRefusedError,
+  SecondFactorRequiredError,
+  ServiceUnavailableError,
   ThrottledError,
   type ValidationIssue,
 } from '../core/errors.js';
@@ -25,6 +27,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly detail: unknown,
     readonly headers: Record<string, string> = {},
+    /** Fields sent beside `detail` (the `mfa_token` of LOGIN_MFA_REQUIRED). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(typeof detail === 'string' ? detail : JSON.stringify(detail));
   }
@@ -113,15 +117,19 @@ export function toValidationIssues(errors: AjvIssue[], part: string | undefined)
 
 /**
  * The one place domain errors become HTTP: each kind's status, and the headers its answer carries (a bearer
- * challenge with 401, Retry-After with 429).
+ * challenge with 401, Retry-After with 429 and 503).
  */
 export function toHttpError(error: DomainError): HttpError {
   if (error instanceof InvalidInputError) return new HttpError(422, error.issues);
   if (error instanceof ThrottledError) return new HttpError(429, error.detail, { 'Retry-After': String(error.retryAfterSeconds) });
+  if (error instanceof SecondFactorRequiredError) {
+    return new HttpError(401, error.detail, { 'WWW-Authenticate': 'Bearer' }, { mfa_token: error.mfaToken });
+  }
   if (error instanceof NotAuthenticatedError) return new HttpError(401, error.detail, { 'WWW-Authenticate': 'Bearer' });
   if (error instanceof ForbiddenError) return new HttpError(403, error.detail);
   if (error instanceof NotFoundError) return new HttpError(404, error.detail);
   if (error instanceof ConflictError) return new HttpError(409, error.detail);
+  if (error instanceof ServiceUnavailableError) return new HttpError(503, error.detail, { 'Retry-After': String(error.retryAfterSeconds) });
   if (error instanceof RequestRefusedError) return new HttpError(400, error.detail);
   return new HttpError(400, error.detail);
 }
@@ -139,7 +147,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((thrown: FastifyError & { validationContext?: string }, request: FastifyRequest, reply: FastifyReply) => {
     const error = thrown instanceof DomainError ? toHttpError(thrown) : thrown;
     if (error instanceof HttpError) {
-      void reply.code(error.statusCode).headers(error.headers).send({ detail: error.detail });
+      void reply.code(error.statusCode).headers(error.headers).send({ detail: error.detail, ...error.extra });
       return;
     }
     if (error.validation) {

@@ -12,6 +12,7 @@ export const openApiTags = [
   { name: 'auth', description: 'FastAPI Users accounts under /api: the OAuth2 token (Swagger\'s Authorize), email verification by link, password reset, log-out' },
   { name: 'users', description: 'FastAPI Users accounts under /api: register, and read, change or delete your own account' },
   { name: 'users (superusers)', description: 'Every account, for superusers only' },
+  { name: 'second factor', description: 'Two-step verification (TOTP): enrol an authenticator app, confirm it, turn it off, replace the recovery codes' },
   { name: 'sessions', description: "The caller's log-in sessions (one per device): list them, end one or all the others" },
   { name: 'audit', description: 'What happened to accounts, and who did it: your own events, or every account\'s for superusers' },
   { name: 'cleanings', description: "Phresh's cleaning jobs: post, change and delete your own, read anyone's" },
@@ -113,7 +114,11 @@ function describePasswords(node: unknown, config: Config): void {
     schema.maxLength = config.passwordMaxLength;
     schema.description =
       `${config.passwordMinLength} to ${config.passwordMaxLength} characters, with at least one letter, one digit, and one character that is ` +
-      'neither (a space or punctuation will do). A refused password is answered with every rule it breaks: 422 on sign-up and registration, 400 `{code, reason}` when resetting or changing one on the /api routes.';
+      'neither (a space or punctuation will do), and hard to guess: zxcvbn must score it 3 of 4 or better against common passwords, ' +
+      "English words and names, keyboard patterns, dates and the account's own name and email" +
+      (config.pwnedPasswordsUrl === null ? '' : ', and it must not appear in the Have I Been Pwned breach corpus') +
+      '. A refused password is answered with every rule it breaks, or else with why it is easy to guess: 422 on sign-up and registration, ' +
+      '400 `{code, reason}` when resetting or changing one on the /api routes.';
   }
   for (const [key, value] of Object.entries(schema)) if (key !== 'examples' && key !== 'example') describePasswords(value, config);
 }

@@ -30,6 +30,16 @@ export const auditEventNames = [
   'admin.user_read',
   'admin.sessions_listed',
   'admin.audit_read',
+  'mfa.enrolment_started',
+  'mfa.enabled',
+  'mfa.disabled',
+  'mfa.disabled_by_superuser',
+  'mfa.recovery_codes_replaced',
+  'mfa.recovery_code_used',
+  'mfa.challenge_issued',
+  'mfa.challenge_failed',
+  'mfa.challenge_throttled',
+  'mfa.login_succeeded',
 ] as const;
 export type AuditEventName = (typeof auditEventNames)[number];
 

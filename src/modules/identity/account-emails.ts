@@ -34,7 +34,7 @@ export function maskEmail(email: string): string {
   return `${email.slice(0, 1)}***${email.slice(at)}`;
 }
 
-interface Action {
+export interface Action {
   /** What the link or token is for, as a sentence. */
   intro: string;
   token: string;
@@ -43,18 +43,14 @@ interface Action {
   expiry: string;
 }
 
-/**
- * Mails people about their account: the verification token (asked for again, or after registration, when the
- * service follows 'registered' with 'verification-requested'), the reset token, and confirmations after a
- * verification or a password reset. Each mail is a 'send-email' job, so a slow or failing mail server never
- * slows or fails the request; the queue retries. Accounts without an email (ToDo sign-ups) get no mail.
- */
-export function registerAccountEmails(events: AccountEvents, queue: JobQueue, options: AccountEmailOptions = {}): void {
+/** Mails `to`, by default the account's own address; nothing for an account without one. */
+export type SendAccountEmail = (user: User, subject: string, paragraphs: string[], action?: Action, to?: string | null) => Promise<void>;
+
+/** The one way identity mails a person: greeting, paragraphs, an optional link or token, the signature; a 'send-email' job. */
+export function accountMailer(queue: JobQueue, options: AccountEmailOptions = {}): SendAccountEmail {
   const product = options.productName ?? 'Spruce';
   const publicUrl = options.publicUrl?.replace(/\/+$/, '');
-
-  /** Mails `to`, by default the account's own address; nothing for an account without one. */
-  const send = async (user: User, subject: string, paragraphs: string[], action?: Action, to: string | null = user.email) => {
+  return async (user, subject, paragraphs, action, to = user.email) => {
     if (to === null) return;
     const greeting = `Hello ${user.username},`;
     const text: string[] = [greeting, ...paragraphs];
@@ -74,6 +70,18 @@ export function registerAccountEmails(events: AccountEvents, queue: JobQueue, op
     const message: EmailMessage = { to, subject, text: `${text.join('\n\n')}\n`, html: html.join('\n') };
     await queue.enqueue({ name: 'send-email', data: message });
   };
+}
+
+/**
+ * Mails people about their account: the verification token (asked for again, or after registration, when the
+ * service follows 'registered' with 'verification-requested'), the reset token, and confirmations after a
+ * verification or an email change (security notices, a password reset among them, are in security-notices.ts).
+ * Each mail is a 'send-email' job, so a slow or failing mail server never slows or fails the request; the queue
+ * retries. Accounts without an email (ToDo sign-ups) get no mail.
+ */
+export function registerAccountEmails(events: AccountEvents, queue: JobQueue, options: AccountEmailOptions = {}): void {
+  const product = options.productName ?? 'Spruce';
+  const send = accountMailer(queue, options);
 
   events.on('verification-requested', ({ user, token }) =>
     send(user, `Confirm your email for ${product}`, [`Please confirm that ${user.email} is your email address.`], {
@@ -132,12 +140,5 @@ export function registerAccountEmails(events: AccountEvents, queue: JobQueue, op
       undefined,
       previousEmail,
     ),
-  );
-
-  events.on('password-reset', ({ user }) =>
-    send(user, `Your ${product} password was changed`, [
-      'The password of your account was just reset, and every device signed in with the old one was signed out.',
-      'If you did not do this, reset your password again at once and contact us.',
-    ]),
   );
 }

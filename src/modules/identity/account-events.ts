@@ -1,5 +1,24 @@
 import type { User } from './users.repository.js';
 
+/** What a security notice tells the owner of an account about. */
+export type SecurityNoticeKind =
+  | 'password-changed'
+  | 'password-reset'
+  | 'mfa-enabled'
+  | 'mfa-disabled'
+  | 'mfa-disabled-by-superuser'
+  | 'recovery-codes-replaced'
+  | 'recovery-code-used'
+  | 'new-client';
+
+/** Where the change came from: the request's address and user agent (null outside a request). */
+export interface NoticeClient {
+  ip: string | null;
+  userAgent: string | null;
+  /** The user agent in a few words ("Firefox on Linux"), for the new-client notice. */
+  family?: string;
+}
+
 /**
  * What happens to accounts, for features that react without the account routes knowing them (emails,
  * profiles, audit). Handlers run after the change is committed, all started together: they are independent,
@@ -17,7 +36,9 @@ export type AccountEvent =
   | { type: 'email-change-requested'; user: User; newEmail: string; token: string }
   /** The new email was confirmed and replaced `previousEmail`. */
   | { type: 'email-changed'; user: User; previousEmail: string | null }
-  | { type: 'deleted'; user: User };
+  | { type: 'deleted'; user: User }
+  /** Something the owner should hear of (see security-notices.ts); `detail` carries counts, never a secret. */
+  | { type: 'security-notice'; user: User; notice: SecurityNoticeKind; at: Date; client: NoticeClient | null; detail?: { remaining?: number } };
 
 export type AccountEventType = AccountEvent['type'];
 type Handler<T extends AccountEventType> = (event: Extract<AccountEvent, { type: T }>) => Promise<void> | void;

@@ -18,6 +18,8 @@ export interface AccountChanges {
   isActive?: boolean;
   isSuperuser?: boolean;
   isVerified?: boolean;
+  /** Mail the owner about log-ins from new clients. */
+  loginNotices?: boolean;
   /** The session making the change, which a password change leaves running (all others end). */
   currentSessionId?: string | null;
 }
@@ -56,7 +58,8 @@ export class AccountUpdater {
       changed.push('email');
     }
     if (changes.password !== undefined) {
-      const problems = this.deps.users.passwordProblems(changes.password);
+      const owner = { username: values.username ?? user.username, email: values.email ?? user.email };
+      const problems = await this.deps.users.passwordProblems(changes.password, owner);
       if (problems.length > 0) throw new RequestRefusedError({ code: AccountErrorCode.UPDATE_USER_INVALID_PASSWORD, reason: problems.join('; ') });
       changed.push('password');
     }
@@ -64,6 +67,7 @@ export class AccountUpdater {
       ['isActive', 'is_active', user.isActive],
       ['isSuperuser', 'is_superuser', user.isSuperuser],
       ['isVerified', 'is_verified', user.isVerified],
+      ['loginNotices', 'login_notices', user.loginNotices],
     ] as const) {
       const wanted = changes[flag];
       if (wanted === undefined) continue;
@@ -106,6 +110,7 @@ export class AccountUpdater {
     await this.deps.sessions.announce(endedSessions);
     await this.deps.authenticator.accountChanged(user.id);
     await this.deps.users.emit({ type: 'updated', user: updated, changed });
+    if (changes.password !== undefined) await this.deps.users.notify(updated, 'password-changed');
     if (values.email !== undefined && !updated.isVerified && updated.isActive) {
       await this.deps.users.emit({ type: 'verification-requested', user: updated, token: this.deps.tokens.issueVerifyToken(updated) });
     }

@@ -17,6 +17,7 @@ import {
 } from './accounts.schemas.js';
 import type { AccountsService } from './accounts.service.js';
 import { TokenError, TokenValidationError, withOAuthError } from './oauth-errors.js';
+import { LogInUnauthorized } from './second-factor.schemas.js';
 
 export interface AccountsRoutesOptions {
   accounts: AccountsService;
@@ -65,16 +66,23 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         description:
           'Starts a session: answers an access token, a refresh token for POST /api/auth/refresh, and expires_in. With ' +
           '`refresh_cookie=true` the refresh token comes in an HttpOnly cookie scoped to the refresh route instead. ' +
-          'Errors keep FastAPI Users\' `detail` (`LOGIN_BAD_CREDENTIALS`, `LOGIN_USER_NOT_VERIFIED`) and add OAuth2\'s `error` and `error_description` (RFC 6749, section 5.2).',
+          'Errors keep FastAPI Users\' `detail` (`LOGIN_BAD_CREDENTIALS`, `LOGIN_USER_NOT_VERIFIED`) and add OAuth2\'s `error` and `error_description` (RFC 6749, section 5.2). ' +
+          'For an account with two-step verification the right password answers 401 `LOGIN_MFA_REQUIRED` with an `mfa_token` for POST /api/auth/mfa, and no token.',
         consumes: ['application/x-www-form-urlencoded'],
         body: TokenForm,
-        response: { 200: TokenPairResponse, 400: TokenError, 422: TokenValidationError, 429: Detail },
+        response: { 200: TokenPairResponse, 400: TokenError, 401: LogInUnauthorized, 422: TokenValidationError, 429: Detail },
       },
       preSerialization: async (_request, reply, payload) => withOAuthError(reply.statusCode, payload),
     },
     async (request, reply) => {
       const { username, password, refresh_cookie } = request.body;
-      const pair = await accounts.logIn({ identifier: username, password, address: request.ip, userAgent: request.headers['user-agent'] });
+      const pair = await accounts.logIn({
+        identifier: username,
+        password,
+        address: request.ip,
+        userAgent: request.headers['user-agent'],
+        refreshCookie: refresh_cookie === 'true',
+      });
       return sendTokenPair(reply, pair, refresh_cookie === 'true', cookieMaxAgeSeconds);
     },
   );
@@ -146,7 +154,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         ...auth,
         summary: 'Set a new password with the mailed token; every older access token stops working',
         body: ResetPasswordBody,
-        response: { 200: Type.Null(), 400: Detail, 422: Detail, 429: Detail },
+        response: { 200: Type.Null(), 400: Detail, 422: Detail, 429: Detail, 503: Detail },
       },
     },
     async (request) => {
@@ -183,7 +191,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         operationId: 'updateMe',
         ...me,
         summary:
-          'Change name, password or email; the password and the email need current_password. A new password ends every token of the account, ' +
+          'Change name, password, email or login_notices; the password and the email need current_password (and `code` when two-step verification is on). A new password ends every token of the account, ' +
           'this one included (log in again). A new email is mailed a confirmation and replaces the old one only once confirmed ' +
           '(POST /api/auth/confirm-email); the old address is told. Email changes: 429 past the limits per account and per address.',
         body: UpdateMeBody,
@@ -191,8 +199,8 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       },
     },
     async (request) => {
-      const { name, email, password, current_password } = request.body;
-      const changes = { name, email, password, currentPassword: current_password };
+      const { name, email, password, current_password, code, login_notices } = request.body;
+      const changes = { name, email, password, currentPassword: current_password, code, loginNotices: login_notices };
       return accounts.updateOwn(callerOf(request).id, changes, request.ip, sessionIdOf(request));
     },
   );
@@ -204,13 +212,14 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       schema: {
         operationId: 'deleteMe',
         ...me,
-        summary: 'Delete the account and everything it owns; needs current_password',
+        summary: 'Delete the account and everything it owns; needs current_password (and `code` when two-step verification is on)',
         body: DeleteMeBody,
         response: { 204: Type.Null(), 400: Detail, 401: Detail, 422: Detail, 429: Detail },
       },
     },
     async (request, reply) => {
-      await accounts.deleteOwn(callerOf(request).id, request.body.current_password, request.ip);
+      const { current_password, code } = request.body;
+      await accounts.deleteOwn(callerOf(request).id, { currentPassword: current_password, code }, request.ip);
       return reply.code(204).send(null);
     },
   );

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { NewPassword, PasswordInput, PublicUser, Username } from './users.schemas.js';
+import { SecondFactorCode, stepUpFields } from './second-factor.schemas.js';
 
 export const Email = Type.String({ format: 'email', maxLength: 320 });
 
@@ -32,12 +33,14 @@ export const UpdateMeBody = Type.Object({
   email: Type.Optional(Email),
   password: Type.Optional(NewPassword),
   current_password: Type.Optional(PasswordInput),
+  code: Type.Optional(SecondFactorCode),
+  login_notices: Type.Optional(Type.Boolean({ description: 'Mail me when my account logs in from a client it has not used before' })),
 }, {
   title: 'UserUpdate',
-  description: 'Fields to change. A new email or password needs `current_password`.',
+  description: 'Fields to change. A new email or password needs `current_password`, and `code` when two-step verification is on.',
   examples: [{ name: 'alice_02' }, { password: 'another-horse-7?', current_password: 'correct-horse-9!' }],
 });
-export const DeleteMeBody = Type.Object({ current_password: PasswordInput }, { title: 'DeleteMeBody' });
+export const DeleteMeBody = Type.Object(stepUpFields, { title: 'DeleteMeBody' });
 
 export const AdminUpdateBody = Type.Object({
   name: Type.Optional(Username),

@@ -1,5 +1,5 @@
 import type { Static } from 'typebox';
-import { RequestRefusedError, invalidInput, NotAuthenticatedError } from '../../core/errors.js';
+import { RequestRefusedError, NotAuthenticatedError, SecondFactorRequiredError } from '../../core/errors.js';
 import type { AuditLog } from '../audit/audit.service.js';
 import type { Authenticator } from './authenticator.js';
 import type { SessionsService, TokenPair } from './sessions.service.js';
@@ -12,6 +12,7 @@ import type { AccountUpdater } from './account-updater.js';
 import type { EmailChanges } from './email-change.js';
 import { AccountErrorCode } from './error-codes.js';
 import type { RequestThrottle } from './request-throttle.js';
+import type { SecondFactorService, StepUpProof } from './second-factor.service.js';
 
 export interface AccountsServiceDeps {
   users: UsersService;
@@ -23,6 +24,7 @@ export interface AccountsServiceDeps {
   sessions: SessionsService;
   audit: AuditLog;
   emailChanges: EmailChanges;
+  secondFactor: SecondFactorService;
 }
 
 export interface OwnChanges {
@@ -30,6 +32,9 @@ export interface OwnChanges {
   email?: string;
   password?: string;
   currentPassword?: string;
+  /** A TOTP or recovery code: with TOTP on, a new password or email needs one too. */
+  code?: string;
+  loginNotices?: boolean;
 }
 
 const badRequest = (detail: unknown) => new RequestRefusedError(detail);
@@ -53,9 +58,10 @@ export class AccountsService {
   }
 
   /** The OAuth2 password flow: the username may be the email or the name. */
-  async logIn(attempt: { identifier: string; password: string; address: string; userAgent?: string | undefined }): Promise<TokenPair> {
+  async logIn(attempt: { identifier: string; password: string; address: string; userAgent?: string | undefined; refreshCookie?: boolean }): Promise<TokenPair> {
     const outcome = await this.deps.users.logIn({ ...attempt, allowEmail: true });
     if (outcome.ok) return outcome.pair;
+    if (outcome.reason === 'mfa-required') throw new SecondFactorRequiredError(outcome.mfaToken);
     throw badRequest(outcome.reason === 'not-verified' ? AccountErrorCode.LOGIN_USER_NOT_VERIFIED : AccountErrorCode.LOGIN_BAD_CREDENTIALS);
   }
 
@@ -118,13 +124,15 @@ export class AccountsService {
     if (claims === null || user === null || !user.isActive || !this.deps.tokens.fingerprintMatches(claims.fingerprint, user.hashedPassword)) {
       throw badRequest(AccountErrorCode.RESET_PASSWORD_BAD_TOKEN);
     }
-    const problems = this.deps.users.passwordProblems(password);
+    const problems = await this.deps.users.passwordProblems(password, { username: user.username, email: user.email });
     if (problems.length > 0) throw badRequest({ code: AccountErrorCode.RESET_PASSWORD_INVALID_PASSWORD, reason: problems.join('; ') });
     // Compare-and-set on the old hash: of two requests racing with one token, only one changes the password.
     const updated = await this.deps.updater.setPassword(user, password, { ifHashedPassword: user.hashedPassword });
     if (updated === null) throw badRequest(AccountErrorCode.RESET_PASSWORD_BAD_TOKEN);
     await this.deps.users.clearLoginThrottle(user.id);
+    // The second factor stays on: the next log-in still asks for a code (a mailbox alone never opens the account).
     await this.deps.users.emit({ type: 'password-reset', user: updated });
+    await this.deps.users.notify(updated, 'password-reset');
     return updated;
   }
 
@@ -142,11 +150,12 @@ export class AccountsService {
     const email = changes.email?.toLowerCase();
     const newEmail = email !== undefined && email !== user.email ? email : undefined;
     if (changes.password !== undefined || newEmail !== undefined) {
-      await this.assertCurrentPassword(user, changes.currentPassword, address, AccountErrorCode.UPDATE_USER_INVALID_CURRENT_PASSWORD);
+      const proof = { currentPassword: changes.currentPassword, code: changes.code };
+      await this.deps.secondFactor.assertStepUp(user, proof, address, AccountErrorCode.UPDATE_USER_INVALID_CURRENT_PASSWORD);
     }
     // Refused before anything is written, so a refused email never leaves half of a request applied.
     if (newEmail !== undefined) await this.deps.emailChanges.assertCanRequest(user, newEmail);
-    const updated = await this.deps.updater.update(user, { name: changes.name, password: changes.password, currentSessionId });
+    const updated = await this.deps.updater.update(user, { name: changes.name, password: changes.password, loginNotices: changes.loginNotices, currentSessionId });
     // After a password change, so the confirmation is bound to the new password.
     if (newEmail !== undefined) await this.deps.emailChanges.request(updated, newEmail);
     return toPublicUser(updated);
@@ -158,23 +167,15 @@ export class AccountsService {
     return toPublicUser(await this.deps.emailChanges.confirm(token));
   }
 
-  async deleteOwn(userId: string, currentPassword: string, address: string): Promise<void> {
+  async deleteOwn(userId: string, proof: StepUpProof, address: string): Promise<void> {
     const user = await this.account(userId);
-    await this.assertCurrentPassword(user, currentPassword, address, AccountErrorCode.DELETE_USER_INVALID_CURRENT_PASSWORD);
+    await this.deps.secondFactor.assertStepUp(user, proof, address, AccountErrorCode.DELETE_USER_INVALID_CURRENT_PASSWORD);
     await this.deps.updater.delete(user);
   }
 
   /** The caller's account; gone since the token was issued means the token no longer names anyone. */
   private async account(userId: string): Promise<User> {
     return (await this.deps.repository.findById(userId)) ?? Promise.reject(new NotAuthenticatedError());
-  }
-
-  private async assertCurrentPassword(user: User, currentPassword: string | undefined, address: string, code: AccountErrorCode): Promise<void> {
-    if (currentPassword === undefined) {
-      throw invalidInput([{ loc: ['body', 'current_password'], msg: 'Field required', type: 'missing' }]);
-    }
-    const checked = await this.deps.users.checkPassword(user, { identifier: user.username, password: currentPassword, address });
-    if (checked === null || checked.id !== user.id) throw badRequest(code);
   }
 
   private async requestVerificationOf(user: User): Promise<void> {

@@ -15,6 +15,9 @@ import { EmailChanges } from './email-change.js';
 import { Authenticator } from './authenticator.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
+import { PasswordPolicy } from './password-policy.js';
+import { type StrengthEstimator, ThreadedStrengthEstimator } from './password-strength.js';
+import { PwnedPasswordsClient } from './pwned-passwords.js';
 import { RequestThrottle } from './request-throttle.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
@@ -22,10 +25,19 @@ import { TokenCodec } from './token-codec.js';
 import { UsersAdminService } from './users-admin.service.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
+import { KnownClients } from './known-clients.js';
+import { KnownClientsRepository } from './known-clients.repository.js';
+import { MfaChallenges } from './mfa-challenges.js';
+import { SecondFactorRepository } from './second-factor.repository.js';
+import { SecondFactorService } from './second-factor.service.js';
+import { SecretBox } from './secret-box.js';
+import { registerSecurityNotices } from './security-notices.js';
 
 /** The identity module's services, wired once for the app and the command line. */
 export interface Identity {
   hasher: PasswordHasher;
+  /** Holds a worker thread once used: closeContext closes it. */
+  passwordPolicy: PasswordPolicy;
   accessTokens: TokenCodec;
   authenticator: Authenticator;
   accountEvents: AccountEvents;
@@ -34,7 +46,12 @@ export interface Identity {
   accounts: AccountsService;
   usersAdmin: UsersAdminService;
   sessions: SessionsService;
+  secondFactor: SecondFactorService;
 }
+
+/** An mfa_token lives this long and allows this many codes (the numbers; not settings). */
+const mfaTokenLifetimeSeconds = 5 * 60;
+const mfaTokenMaxTries = 5;
 
 export interface IdentityInfrastructure {
   config: Config;
@@ -46,14 +63,22 @@ export interface IdentityInfrastructure {
   log: FastifyBaseLogger;
   clock: Clock;
   audit: AuditLog;
+  /** zxcvbn in a worker thread unless given. */
+  strengthEstimator?: StrengthEstimator | undefined;
 }
 
 /** Builds the identity services from config and starts the authenticator's broadcast subscriptions. */
-export async function createIdentity({ config, secret, database, store, broadcast, jobs, log, clock, audit }: IdentityInfrastructure): Promise<Identity> {
+export async function createIdentity(infrastructure: IdentityInfrastructure): Promise<Identity> {
+  const { config, secret, database, store, broadcast, jobs, log, clock, audit } = infrastructure;
   const hasher = new PasswordHasher(
     { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism },
     config.argon2MaxConcurrency,
   );
+  const passwordPolicy = new PasswordPolicy({
+    rules: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
+    strength: infrastructure.strengthEstimator ?? new ThreadedStrengthEstimator(log),
+    breaches: config.pwnedPasswordsUrl === null ? null : new PwnedPasswordsClient(config.pwnedPasswordsUrl, log),
+  });
   const accessTokens = new TokenCodec({
     secret,
     algorithm: config.jwtAlgorithm,
@@ -78,12 +103,16 @@ export async function createIdentity({ config, secret, database, store, broadcas
     sessionsEnded: async (ids) => authenticatorRef.current?.sessionsEnded(ids),
     log,
   });
+  const mfaChallenges = new MfaChallenges(store, clock, { lifetimeSeconds: mfaTokenLifetimeSeconds, maxTries: mfaTokenMaxTries });
   const users = new UsersService({
+    clock,
+    mfaChallenges,
+    knownClients: new KnownClients(new KnownClientsRepository(database.db), clock),
     events: accountEvents,
     reportEventError: (error, event) => log.error({ err: error, event: event.type, userId: event.user.id }, 'account event handler failed'),
     users: usersRepository,
     hasher,
-    passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
+    passwordPolicy,
     accessTokens,
     sessions,
     audit,
@@ -111,6 +140,19 @@ export async function createIdentity({ config, secret, database, store, broadcas
     resetLifetimeSeconds: config.resetTokenExpireSeconds,
     emailChangeLifetimeSeconds: config.emailChangeTokenExpireSeconds,
   });
+  const secondFactor = new SecondFactorService({
+    repository: new SecondFactorRepository(database.db),
+    users,
+    usersRepository,
+    // A key of its own, with a purpose label: TOTP secrets are encrypted with nothing else's key.
+    secrets: new SecretBox(secret, 'spruce totp secrets'),
+    challenges: mfaChallenges,
+    // Counted per account in the shared store; a right code is refunded, so only wrong ones add up.
+    codeThrottle: new RequestThrottle(store, { maxPerAccount: config.mfaMaxFailuresPerAccount, windowSeconds: config.loginFailureWindowSeconds }),
+    audit,
+    clock,
+    issuer: config.totpIssuer,
+  });
   const updater = new AccountUpdater({ users, repository: usersRepository, hasher, tokens: accountTokens, authenticator, sessions, audit });
   const accounts = new AccountsService({
     users,
@@ -120,6 +162,7 @@ export async function createIdentity({ config, secret, database, store, broadcas
     updater,
     sessions,
     audit,
+    secondFactor,
     emailChanges: new EmailChanges({
       users,
       repository: usersRepository,
@@ -143,11 +186,13 @@ export async function createIdentity({ config, secret, database, store, broadcas
     }),
   });
   const usersAdmin = new UsersAdminService({ repository: usersRepository, updater, sessions, audit });
-  registerAccountEmails(accountEvents, jobs, {
+  const emailOptions = {
     ...(config.publicUrl === null ? {} : { publicUrl: config.publicUrl }),
     verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,
     resetTokenExpireSeconds: config.resetTokenExpireSeconds,
     emailChangeTokenExpireSeconds: config.emailChangeTokenExpireSeconds,
-  });
-  return { hasher, accessTokens, authenticator, accountEvents, users, usersRepository, accounts, usersAdmin, sessions };
+  };
+  registerAccountEmails(accountEvents, jobs, emailOptions);
+  registerSecurityNotices(accountEvents, jobs, emailOptions);
+  return { hasher, passwordPolicy, accessTokens, authenticator, accountEvents, users, usersRepository, accounts, usersAdmin, sessions, secondFactor };
 }

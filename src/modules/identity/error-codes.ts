@@ -19,6 +19,22 @@ export const AccountErrorCode = {
   DELETE_USER_INVALID_CURRENT_PASSWORD: 'DELETE_USER_INVALID_CURRENT_PASSWORD',
   /** Spruce: the email-change token is malformed, expired, used, superseded, or its account changed since. */
   CHANGE_EMAIL_BAD_TOKEN: 'CHANGE_EMAIL_BAD_TOKEN',
+  /** Spruce: the password was right; finish the log-in at POST /api/auth/mfa with the `mfa_token` and a code. */
+  LOGIN_MFA_REQUIRED: 'LOGIN_MFA_REQUIRED',
+  /** Spruce: the mfa_token is unknown, expired, used, out of tries, or its account changed since. */
+  MFA_TOKEN_INVALID: 'MFA_TOKEN_INVALID',
+  /** Spruce: the TOTP or recovery code is wrong, or was already used. */
+  MFA_CODE_INVALID: 'MFA_CODE_INVALID',
+  /** Spruce: TOTP is already on (turn it off first to enrol a new device). */
+  MFA_ALREADY_ENABLED: 'MFA_ALREADY_ENABLED',
+  /** Spruce: TOTP is not on for this account. */
+  MFA_NOT_ENABLED: 'MFA_NOT_ENABLED',
+  /** Spruce: there is no enrolment waiting for its first code (POST /api/users/me/mfa/totp starts one). */
+  MFA_ENROLMENT_NOT_STARTED: 'MFA_ENROLMENT_NOT_STARTED',
+  /** Spruce: a second-factor change needs the current password, and it was wrong. */
+  MFA_INVALID_CURRENT_PASSWORD: 'MFA_INVALID_CURRENT_PASSWORD',
+  /** Spruce: ending every other session needs the current password, and it was wrong. */
+  END_SESSIONS_INVALID_CURRENT_PASSWORD: 'END_SESSIONS_INVALID_CURRENT_PASSWORD',
 } as const;
 
 export type AccountErrorCode = (typeof AccountErrorCode)[keyof typeof AccountErrorCode];

@@ -39,15 +39,7 @@ export class RequestThrottle {
 
   /** Counts one request, or throws 429 with Retry-After once any of its subjects is over its limit. */
   async hit(action: string, who: ThrottleSubjects): Promise<void> {
-    const counters: [string, number][] = [];
-    const { maxPerAddress, maxPerEmail, maxPerAccount } = this.options;
-    if (who.address !== undefined && maxPerAddress !== undefined) counters.push([`throttle:${action}:address:${who.address}`, maxPerAddress]);
-    if (who.email !== undefined && maxPerEmail !== undefined) {
-      // Emails are hashed so the store holds no address book.
-      const emailKey = createHash('sha256').update(who.email.toLowerCase()).digest('hex').slice(0, 32);
-      counters.push([`throttle:${action}:email:${emailKey}`, maxPerEmail]);
-    }
-    if (who.account !== undefined && maxPerAccount !== undefined) counters.push([`throttle:${action}:account:${who.account}`, maxPerAccount]);
+    const counters = this.counters(action, who);
     let counts: number[];
     try {
       counts = await Promise.all(counters.map(([key]) => this.store.increment(key, this.options.windowSeconds)));
@@ -60,5 +52,26 @@ export class RequestThrottle {
     if (over.length === 0) return;
     const ttls = await Promise.all(over.map((key) => this.store.ttl(key)));
     throw new ThrottledError(Math.max(1, ...ttls.map((ttl) => ttl ?? this.options.windowSeconds)), 'Too many requests. Try again later.');
+  }
+
+  /**
+   * Takes back a request counted by hit, for limits that count only failures (wrong second-factor codes): every
+   * try is counted before its check, atomically, and a try that turned out right is refunded.
+   */
+  async refund(action: string, who: ThrottleSubjects): Promise<void> {
+    await Promise.all(this.counters(action, who).map(([key]) => this.store.decrement(key)));
+  }
+
+  private counters(action: string, who: ThrottleSubjects): [string, number][] {
+    const counters: [string, number][] = [];
+    const { maxPerAddress, maxPerEmail, maxPerAccount } = this.options;
+    if (who.address !== undefined && maxPerAddress !== undefined) counters.push([`throttle:${action}:address:${who.address}`, maxPerAddress]);
+    if (who.email !== undefined && maxPerEmail !== undefined) {
+      // Emails are hashed so the store holds no address book.
+      const emailKey = createHash('sha256').update(who.email.toLowerCase()).digest('hex').slice(0, 32);
+      counters.push([`throttle:${action}:email:${emailKey}`, maxPerEmail]);
+    }
+    if (who.account !== undefined && maxPerAccount !== undefined) counters.push([`throttle:${action}:account:${who.account}`, maxPerAccount]);
+    return counters;
   }
 }

@@ -7,18 +7,23 @@ import { clearRefreshCookie, refreshTokenOf, sendTokenPair } from './refresh-coo
 import { RefreshBody, SessionIdParams, SessionList, TokenPairResponse } from './sessions.schemas.js';
 import { refreshTokenInvalid, type SessionsService } from './sessions.service.js';
 import type { UsersAdminService } from './users-admin.service.js';
+import { AccountErrorCode } from './error-codes.js';
+import { StepUpBody } from './second-factor.schemas.js';
+import type { SecondFactorService } from './second-factor.service.js';
 import { Detail } from './users.schemas.js';
 
 export interface SessionsRoutesOptions {
   sessions: SessionsService;
   admin: UsersAdminService;
   authenticator: Authenticator;
+  /** Ending every other session needs the current password (and a code with TOTP on). */
+  secondFactor: SecondFactorService;
   /** SESSION_MAX_SECONDS: the refresh cookie lives no longer than a session can. */
   cookieMaxAgeSeconds: number;
 }
 
 /** Refresh, and the sessions of an account: the caller's own, and any account's for superusers. */
-export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = async (app, { sessions, admin, authenticator, cookieMaxAgeSeconds }) => {
+export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = async (app, { sessions, admin, authenticator, secondFactor, cookieMaxAgeSeconds }) => {
   const authenticated = { onRequest: requireUser(authenticator) };
   const superuserOnly = { onRequest: [requireUser(authenticator), requireSuperuser] };
   const me = { tags: ['sessions'], security: bearerSecurity };
@@ -83,10 +88,19 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = 
     '/users/me/sessions',
     {
       ...authenticated,
-      schema: { ...me, operationId: 'endMyOtherSessions', summary: 'End every session of the caller but the current one', response: { 204: Type.Null(), 401: Detail } },
+      schema: {
+        ...me,
+        operationId: 'endMyOtherSessions',
+        summary: 'End every session of the caller but the current one; needs current_password (and `code` when two-step verification is on)',
+        body: StepUpBody,
+        response: { 204: Type.Null(), 400: Detail, 401: Detail, 422: Detail, 429: Detail },
+      },
     },
     async (request, reply) => {
-      await sessions.endAll(callerOf(request).id, 'revoked', sessionIdOf(request));
+      const { current_password, code } = request.body;
+      const callerId = callerOf(request).id;
+      await secondFactor.proveStepUp(callerId, { currentPassword: current_password, code }, request.ip, AccountErrorCode.END_SESSIONS_INVALID_CURRENT_PASSWORD);
+      await sessions.endAll(callerId, 'revoked', sessionIdOf(request));
       return reply.code(204).send(null);
     },
   );

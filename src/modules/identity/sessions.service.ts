@@ -97,8 +97,11 @@ export class SessionsService {
     return new Date(this.deps.clock.now());
   }
 
-  /** Starts a session for an account whose credentials (and any second factor) were checked. */
-  async start(userId: string, client: ClientInfo): Promise<TokenPair> {
+  /**
+   * Starts a session for an account whose credentials (and any second factor) were checked. `within` runs first
+   * in the same transaction (spending the second factor's code), so the code and the session commit together.
+   */
+  async start(userId: string, client: ClientInfo, within?: (trx: Transaction<Database>) => Promise<void>): Promise<TokenPair> {
     const now = this.now();
     const { idleSeconds, maxSeconds } = this.deps.options;
     const session: Session = {
@@ -114,6 +117,7 @@ export class SessionsService {
     };
     const refreshToken = randomBytes(32).toString('base64url');
     await this.deps.repository.transaction(async (trx) => {
+      await within?.(trx);
       await this.deps.repository.insert(session, sha256(refreshToken), trx);
       await this.deps.audit.record('login.succeeded', { subjectId: userId, sessionId: session.id }, trx);
     });

@@ -43,7 +43,7 @@ export const usersAdminRoutes: FastifyPluginAsyncTypebox<UsersAdminRoutesOptions
         summary: 'Change an account, its flags included; a new password ends its older tokens',
         params: UserIdParams,
         body: AdminUpdateBody,
-        response: { 200: PublicUser, 400: Detail, ...errors },
+        response: { 200: PublicUser, 400: Detail, ...errors, 503: Detail },
       },
     },
     async (request) => {

@@ -13,6 +13,10 @@ export interface User {
   isSuperuser: boolean;
   isVerified: boolean;
   tokensValidAfter: Date | null;
+  /** A log-in needs a TOTP code (see second-factor.service.ts). */
+  mfaEnabled: boolean;
+  /** Mail the owner about a log-in from a client the account has not used before. */
+  loginNotices: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -27,6 +31,8 @@ export function toUser(row: UserRow): User {
     isSuperuser: toBool(row.is_superuser),
     isVerified: toBool(row.is_verified),
     tokensValidAfter: toNullableDate(row.tokens_valid_after),
+    mfaEnabled: toBool(row.mfa_enabled),
+    loginNotices: toBool(row.login_notices),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };

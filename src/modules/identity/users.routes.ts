@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ForbiddenError, NotAuthenticatedError } from '../../core/errors.js';
+import { ForbiddenError, NotAuthenticatedError, SecondFactorRequiredError } from '../../core/errors.js';
+import { LogInUnauthorized } from './second-factor.schemas.js';
 import { sendTokenPair } from './refresh-cookie.js';
 import { TokenPairResponse } from './sessions.schemas.js';
 import { Credentials, Detail, SignUpBody, SignUpResponse } from './users.schemas.js';
@@ -30,9 +31,11 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; cooki
         operationId: 'logIn',
         tags: ['todo-users'],
         summary: 'Log in with username and password; returns a bearer token and a refresh token',
-        description: 'Starts a session. With `refresh_cookie: true` the refresh token comes in an HttpOnly cookie scoped to POST /api/auth/refresh.',
+        description:
+          'Starts a session. With `refresh_cookie: true` the refresh token comes in an HttpOnly cookie scoped to POST /api/auth/refresh. ' +
+          'For an account with two-step verification the right password answers 401 `LOGIN_MFA_REQUIRED` with an `mfa_token` for POST /api/auth/mfa, and no token.',
         body: Credentials,
-        response: { 200: TokenPairResponse, 401: Detail, 403: Detail, 422: Detail, 429: Detail, 503: Detail },
+        response: { 200: TokenPairResponse, 401: LogInUnauthorized, 403: Detail, 422: Detail, 429: Detail, 503: Detail },
       },
     },
     async (request, reply) => {
@@ -42,11 +45,13 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; cooki
         address: request.ip,
         userAgent: request.headers['user-agent'],
         allowEmail: false,
+        refreshCookie: request.body.refresh_cookie === true,
       });
       if (outcome.ok) return sendTokenPair(reply, outcome.pair, request.body.refresh_cookie === true, cookieMaxAgeSeconds);
       // Said only to someone who typed the right password; otherwise one answer for an unknown name, a wrong
       // password and a disabled account: nothing to enumerate.
       if (outcome.reason === 'not-verified') throw new ForbiddenError(emailNotVerifiedMessage);
+      if (outcome.reason === 'mfa-required') throw new SecondFactorRequiredError(outcome.mfaToken);
       throw new NotAuthenticatedError();
     },
   );

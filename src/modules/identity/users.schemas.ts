@@ -49,6 +49,8 @@ export const PublicUser = Type.Object({
   is_active: Type.Boolean(),
   is_superuser: Type.Boolean(),
   is_verified: Type.Boolean(),
+  mfa_enabled: Type.Boolean({ description: 'Whether a log-in needs a TOTP code (POST /api/users/me/mfa/totp turns it on)' }),
+  login_notices: Type.Boolean({ description: 'Whether the owner is mailed when the account logs in from a client it has not used before' }),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
 }, { title: 'UserRead' });

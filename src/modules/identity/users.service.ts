@@ -7,10 +7,18 @@ import type { RequestThrottle } from './request-throttle.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { TokenCodec } from './token-codec.js';
-import { passwordIssues, passwordProblems, type PasswordPolicyOptions } from './password-policy.js';
+import type { PasswordOwner, PasswordPolicy } from './password-policy.js';
 import type { AccountEvent, AccountEvents } from './account-events.js';
 import type { AuditLog } from '../audit/audit.service.js';
 import type { ClientInfo, SessionsService, TokenPair } from './sessions.service.js';
+import type { Transaction } from 'kysely';
+import type { Clock } from '../../core/clock.js';
+import { currentRequestContext } from '../../core/request-context.js';
+import type { Database } from '../../db/schema.js';
+import type { NoticeClient, SecurityNoticeKind } from './account-events.js';
+import type { KnownClients } from './known-clients.js';
+import { userAgentFamily } from './known-clients.js';
+import { passwordFingerprint, type MfaChallenges } from './mfa-challenges.js';
 import { toPrincipal, type User, type UsersRepository } from './users.repository.js';
 import type { PublicUser, SignUpResponse, UserSummary } from './users.schemas.js';
 
@@ -36,7 +44,7 @@ export interface RegistrationFlags {
 export interface UsersServiceDeps {
   users: UsersRepository;
   hasher: PasswordHasher;
-  passwordPolicy: PasswordPolicyOptions;
+  passwordPolicy: PasswordPolicy;
   /** Signs sessionless access tokens (issueAccessToken), for tools; log-ins go through sessions. */
   accessTokens: TokenCodec;
   sessions: SessionsService;
@@ -49,6 +57,10 @@ export interface UsersServiceDeps {
   requireVerifiedLogin: boolean;
   /** Where a failing event handler is reported (the app's logger). */
   reportEventError: (error: unknown, event: AccountEvent) => void;
+  clock: Clock;
+  /** Log-ins of accounts with a second factor wait here for their code (POST /api/auth/mfa). */
+  mfaChallenges: MfaChallenges;
+  knownClients: KnownClients;
 }
 
 /** Where a log-in attempt comes from: the name typed, and the client address used for throttling. */
@@ -59,23 +71,29 @@ export interface LoginAttempt {
   /** The /api routes accept an email address in place of the username. */
   allowEmail: boolean;
   userAgent?: string | undefined;
+  /** The log-in asked for the refresh token in a cookie; remembered when a second factor is asked for. */
+  refreshCookie?: boolean;
 }
 
 export type LogInCheck = { ok: true; user: User } | { ok: false; reason: 'bad-credentials' | 'not-verified' };
-export type LogInOutcome = { ok: true; user: User; pair: TokenPair } | { ok: false; reason: 'bad-credentials' | 'not-verified' };
+export type LogInOutcome =
+  | { ok: true; user: User; pair: TokenPair }
+  | { ok: false; reason: 'bad-credentials' | 'not-verified' }
+  /** The password was right and the account has TOTP: no session until POST /api/auth/mfa. */
+  | { ok: false; reason: 'mfa-required'; mfaToken: string };
 
 export class UsersService {
   constructor(private readonly deps: UsersServiceDeps) {}
 
   /** Refuses a password that breaks the shared policy with a 422 naming each reason. */
-  assertPasswordAllowed(password: string, loc: (string | number)[] = ['body', 'password']): void {
-    const issues = passwordIssues(password, this.deps.passwordPolicy, loc);
+  async assertPasswordAllowed(password: string, owner: PasswordOwner, loc: (string | number)[] = ['body', 'password']): Promise<void> {
+    const issues = await this.deps.passwordPolicy.issues(password, owner, loc);
     if (issues.length > 0) throw invalidInput(issues);
   }
 
   /** The reasons a password breaks the policy, for routes that report them as one 400 reason. */
-  passwordProblems(password: string): string[] {
-    return passwordProblems(password, this.deps.passwordPolicy);
+  passwordProblems(password: string, owner: PasswordOwner): Promise<string[]> {
+    return this.deps.passwordPolicy.problems(password, owner);
   }
 
   /**
@@ -83,8 +101,8 @@ export class UsersService {
    * the email and the name, each unique without regard to case.
    */
   async register(registration: Registration, flags: RegistrationFlags = {}): Promise<User> {
-    this.assertPasswordAllowed(registration.password, ['body', 'new_user', 'password']);
     const email = registration.email.toLowerCase();
+    await this.assertPasswordAllowed(registration.password, { username: registration.name, email }, ['body', 'new_user', 'password']);
     await this.assertRegistrationFree(email, registration.name);
     const hashedPassword = await this.deps.hasher.hash(registration.password);
     let user: User;
@@ -123,7 +141,7 @@ export class UsersService {
 
   async signUp(username: string, password: string, address: string): Promise<Static<typeof SignUpResponse>> {
     await this.assertSignUpAllowed(address);
-    this.assertPasswordAllowed(password);
+    await this.assertPasswordAllowed(password, { username });
     if ((await this.deps.users.findByUsername(username)) !== null) throw new RequestRefusedError(usernameTakenMessage);
     const hashedPassword = await this.deps.hasher.hash(password);
     let user: User;
@@ -206,7 +224,16 @@ export class UsersService {
   async logIn(attempt: LoginAttempt): Promise<LogInOutcome> {
     const checked = await this.checkLogIn(attempt);
     if (!checked.ok) return checked;
-    // A second factor, when the account has one, is asked for here: between "password right" and startSession.
+    if (checked.user.mfaEnabled) {
+      // No token of any kind yet: only an opaque mfa_token, which POST /api/auth/mfa alone accepts.
+      const mfaToken = await this.deps.mfaChallenges.issue({
+        userId: checked.user.id,
+        passwordFingerprint: passwordFingerprint(checked.user.hashedPassword),
+        refreshCookie: attempt.refreshCookie === true,
+      });
+      await this.deps.audit.record('mfa.challenge_issued', { subjectId: checked.user.id });
+      return { ok: false, reason: 'mfa-required', mfaToken };
+    }
     const pair = await this.startSession(checked.user, { ip: attempt.address, userAgent: attempt.userAgent });
     return { ok: true, user: checked.user, pair };
   }
@@ -226,11 +253,36 @@ export class UsersService {
     return { ok: true, user };
   }
 
-  /** The second half: every factor checked, the session starts ('login.succeeded' is written with it). */
-  async startSession(user: User, client: ClientInfo): Promise<TokenPair> {
-    const pair = await this.deps.sessions.start(user.id, client);
+  /**
+   * The second half: every factor checked, the session starts ('login.succeeded' is written with it; `within`
+   * runs in its transaction). A client the account has not logged in from before gets its owner a notice, unless
+   * they turned those off; the first log-in an account ever makes only records its client.
+   */
+  async startSession(user: User, client: ClientInfo, within?: (trx: Transaction<Database>) => Promise<void>): Promise<TokenPair> {
+    const pair = await this.deps.sessions.start(user.id, client, within);
+    const family = userAgentFamily(client.userAgent);
+    if ((await this.deps.knownClients.isUnfamiliar(user.id, family, client.ip)) && user.loginNotices) {
+      await this.notify(user, 'new-client', { client: { ip: client.ip, userAgent: client.userAgent ?? null, family } });
+    }
     await this.emit({ type: 'logged-in', user });
     return pair;
+  }
+
+  /**
+   * Tells the owner what just happened to their account (a mail, see security-notices.ts): when (the app's
+   * clock) and from where (the request's address and user agent, unless given).
+   */
+  notify(user: User, notice: SecurityNoticeKind, options: { client?: NoticeClient; detail?: { remaining?: number } } = {}): Promise<void> {
+    const context = currentRequestContext();
+    const client = options.client ?? (context === undefined ? null : { ip: context.ip, userAgent: context.userAgent });
+    return this.emit({
+      type: 'security-notice',
+      user,
+      notice,
+      at: new Date(this.deps.clock.now()),
+      client,
+      ...(options.detail === undefined ? {} : { detail: options.detail }),
+    });
   }
 
   /** After a password reset: the owner proved they read the account's mail, so earlier failures are forgotten. */
@@ -266,6 +318,8 @@ export function toPublicUser(user: User): Static<typeof PublicUser> {
     is_active: user.isActive,
     is_superuser: user.isSuperuser,
     is_verified: user.isVerified,
+    mfa_enabled: user.mfaEnabled,
+    login_notices: user.loginNotices,
     created_at: user.createdAt.toISOString(),
     updated_at: user.updatedAt.toISOString(),
   };

@@ -46,6 +46,7 @@ export const router = createBrowserRouter(
           children: [
             { path: 'account', lazy: async () => ({ Component: (await auth()).AccountPage }) },
             { path: 'account/security', lazy: async () => ({ Component: (await security()).SecurityPage }) },
+            { path: 'account/two-step', lazy: async () => ({ Component: (await security()).TwoStepPage }) },
             { path: 'account/sessions', lazy: async () => ({ Component: (await security()).SessionsPage }) },
             { path: 'account/activity', lazy: async () => ({ Component: (await security()).ActivityPage }) },
             { path: 'todos', lazy: async () => ({ Component: (await todos()).TodosPage }) },

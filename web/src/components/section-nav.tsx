@@ -20,6 +20,7 @@ export function SectionNav({ label, links }: { label: string; links: { to: strin
 export const accountLinks = [
   { to: '/account', text: 'Account' },
   { to: '/account/security', text: 'Email and password' },
+  { to: '/account/two-step', text: 'Two-step verification' },
   { to: '/account/sessions', text: 'Sessions' },
   { to: '/account/activity', text: 'Activity' },
 ];

@@ -24,6 +24,8 @@ export type AdminUser = Awaited<ReturnType<typeof listUsers>>['items'][number];
 export const setUserFlags = (id: string, flags: { is_active?: boolean; is_superuser?: boolean }) =>
   unwrap(api.PATCH('/api/users/{id}', { params: { path: { id } }, body: flags }));
 
+export const disableUserTotp = (id: string) => unwrap(api.DELETE('/api/users/{id}/mfa/totp', { params: { path: { id } } }));
+
 export const endUserSessions = (id: string) => unwrap(api.DELETE('/api/users/{id}/sessions', { params: { path: { id } } }));
 
 export const auditPage = (filters: AuditFilters, cursor: string | null) =>

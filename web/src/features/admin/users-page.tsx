@@ -8,7 +8,7 @@ import { Page } from '@/components/page';
 import { adminLinks, SectionNav } from '@/components/section-nav';
 import { useCurrentUser } from '@/lib/auth';
 import { fieldError } from '@/lib/errors';
-import { adminKeys, endUserSessions, listUsers, setUserFlags, usersPageSize, type AdminUser } from './api';
+import { adminKeys, disableUserTotp, endUserSessions, listUsers, setUserFlags, usersPageSize, type AdminUser } from './api';
 
 const joined = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
@@ -19,6 +19,8 @@ function UserRow({ user, isMe }: { user: AdminUser; isMe: boolean }) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['admin', 'users'] }),
   });
   const endSessions = useMutation({ mutationFn: () => endUserSessions(user.id) });
+  // For a lost phone: the account logs in with its password alone until it turns the second factor on again.
+  const turnOffMfa = useMutation({ mutationFn: () => disableUserTotp(user.id), onSuccess: () => queryClient.invalidateQueries({ queryKey: ['admin', 'users'] }) });
   return (
     <li className="user-row">
       <div className="user-main">
@@ -27,13 +29,14 @@ function UserRow({ user, isMe }: { user: AdminUser; isMe: boolean }) {
           {user.is_superuser && <span className="badge badge-accepted">superuser</span>}
           {!user.is_active && <span className="badge badge-cancelled">deactivated</span>}
           {user.is_verified && <span className="badge badge-ok">verified</span>}
+          {user.mfa_enabled && <span className="badge badge-ok">two-step on</span>}
           <span className="muted">joined {joined.format(new Date(user.created_at))}</span>
           <Link to={`/admin/audit?user_id=${user.id}`} aria-label={`Audit log of ${user.name}`}>
             audit log
           </Link>
         </div>
         {endSessions.isSuccess && <SuccessNote>Every session of {user.name} has ended.</SuccessNote>}
-        <ErrorAlert error={change.error ?? endSessions.error} />
+        <ErrorAlert error={change.error ?? endSessions.error ?? turnOffMfa.error} />
       </div>
       {/* Your own flags stay out of reach here, so the last superuser cannot lock everyone out by a slip. */}
       {!isMe && (
@@ -47,6 +50,11 @@ function UserRow({ user, isMe }: { user: AdminUser; isMe: boolean }) {
           <Button variant="secondary" busy={endSessions.isPending} onClick={() => endSessions.mutate()} aria-label={`End every session of ${user.name}`}>
             End sessions
           </Button>
+          {user.mfa_enabled && (
+            <Button variant="secondary" busy={turnOffMfa.isPending} onClick={() => turnOffMfa.mutate()} aria-label={`Turn off two-step verification for ${user.name}`}>
+              Turn off two-step
+            </Button>
+          )}
         </div>
       )}
     </li>

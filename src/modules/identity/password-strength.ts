@@ -1,0 +1,105 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Piscina } from 'piscina';
+import { ServiceUnavailableError } from '../../core/errors.js';
+
+/** What the worker is asked: a password and the words of its account, or `password: null` to load and wait. */
+export interface StrengthTask {
+  password: string | null;
+  userInputs: string[];
+}
+
+/** zxcvbn's verdict: a score from 0 (guessed at once) to 4, and its advice in English. */
+export interface StrengthEstimate {
+  score: number;
+  warning: string | null;
+  suggestions: string[];
+}
+
+export interface StrengthEstimator {
+  estimate(password: string, userInputs: string[]): Promise<StrengthEstimate>;
+  /** Loads the dictionaries now, so the first person to choose a password does not wait for them. */
+  warm(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ThreadedEstimatorOptions {
+  /** A check waiting or running longer than this is abandoned (a running one's thread is replaced) and answers 503. */
+  timeoutMs?: number;
+  /** Checks waiting for the thread; past this a check answers 503 at once rather than queueing without end. */
+  maxQueue?: number;
+  /** The worker module; tests substitute one that misbehaves. */
+  workerFile?: string;
+}
+
+/** The worker module beside this one: `.ts` under tsx, `.js` in the build. */
+const defaultWorkerFile = new URL(`./password-strength.worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
+
+export const passwordCheckUnavailableMessage = 'The password check is busy; try again in a moment.';
+
+/**
+ * zxcvbn in one worker thread (a Piscina pool of one), started at the first check: a check costs tens of
+ * milliseconds of CPU and the dictionaries hundreds more to build, none of it on the event loop. The thread runs
+ * at a lower priority (`nice`), so when it competes for a core with the event loop the event loop wins; argon2
+ * keeps its own ARGON2_MAX_CONCURRENCY threads. Once loaded the thread stays, so no later check pays the load again.
+ */
+export class ThreadedStrengthEstimator implements StrengthEstimator {
+  private pool: Promise<Piscina> | undefined;
+  private closed = false;
+  private readonly timeoutMs: number;
+  private readonly maxQueue: number;
+  private readonly workerFile: string;
+
+  constructor(
+    private readonly log: Pick<FastifyBaseLogger, 'warn'>,
+    options: ThreadedEstimatorOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxQueue = options.maxQueue ?? 64;
+    this.workerFile = options.workerFile ?? defaultWorkerFile;
+  }
+
+  async estimate(password: string, userInputs: string[]): Promise<StrengthEstimate> {
+    const estimate = await this.run({ password, userInputs });
+    if (estimate === null) throw new Error('the password-strength worker answered a check with nothing');
+    return estimate;
+  }
+
+  async warm(): Promise<void> {
+    await this.run({ password: null, userInputs: [] });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool !== undefined) await (await pool).destroy();
+  }
+
+  private async run(task: StrengthTask): Promise<StrengthEstimate | null> {
+    if (this.closed) throw new ServiceUnavailableError(passwordCheckUnavailableMessage);
+    const pool = await (this.pool ??= this.startPool());
+    try {
+      // The signal covers the wait and the run: Piscina drops a waiting task, and stops (then replaces) a
+      // thread still running one, so no request outlives the timeout.
+      return (await pool.run(task, { signal: AbortSignal.timeout(this.timeoutMs) })) as StrengthEstimate | null;
+    } catch (error) {
+      this.log.warn({ err: error }, 'password strength check failed; answering 503');
+      throw new ServiceUnavailableError(passwordCheckUnavailableMessage);
+    }
+  }
+
+  private async startPool(): Promise<Piscina> {
+    // Loaded here, not at start: processes that never check a password (the worker, most CLI commands) skip it.
+    const { Piscina } = await import('piscina');
+    return new Piscina({
+      filename: this.workerFile,
+      minThreads: 0,
+      maxThreads: 1,
+      maxQueue: this.maxQueue,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      niceIncrement: 10,
+    });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Runs in a worker thread of the password-strength pool (password-strength.ts), never on the event loop: zxcvbn
+ * costs tens of milliseconds a password, and building its dictionaries hundreds more.
+ */
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import type { StrengthEstimate, StrengthTask } from './password-strength.js';
+
+let estimator: Promise<ZxcvbnFactory> | undefined;
+
+/**
+ * The common and English dictionaries, built once per thread at its first task. Two limits bound the cost of one
+ * check, which grows with the password's length and its l33t characters (`!`, `@`, `0`, `$`…), since zxcvbn tries
+ * their substitutions: only the first 64 characters are judged (PASSWORD_MAX_LENGTH's default: a longer password
+ * whose first 64 characters are hard to guess is too), and at most 30 substitutions are tried instead of 100.
+ * Measured (docs/benchmarks.md): a random 64-character password costs about 200 ms of CPU instead of 800, and of
+ * 400 l33t spellings of common passwords, 4 that the default would refuse now pass.
+ */
+async function loadEstimator(): Promise<ZxcvbnFactory> {
+  const [common, english] = await Promise.all([import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]);
+  return new ZxcvbnFactory({
+    translations: english.translations,
+    graphs: common.adjacencyGraphs,
+    dictionary: { ...common.dictionary, ...english.dictionary },
+    maxLength: 64,
+    l33tMaxSubstitutions: 30,
+  });
+}
+
+export default async function estimateStrength(task: StrengthTask): Promise<StrengthEstimate | null> {
+  estimator ??= loadEstimator();
+  const zxcvbn = await estimator;
+  if (task.password === null) return null; // a warm-up: the dictionaries are loaded, nothing to judge
+  const { score, feedback } = zxcvbn.check(task.password, task.userInputs);
+  return { score, warning: feedback.warning, suggestions: feedback.suggestions };
+}
