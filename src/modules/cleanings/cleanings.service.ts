@@ -39,7 +39,7 @@ export function toCleaningPublic(cleaning: Cleaning) {
  * A cleaning with its owner, as the detail route and the feed show it (phresh's `CleaningPublic`): the owner's
  * public part only, whoever `viewer` is, and their email only when the viewer is the owner or a superuser.
  */
-export function toCleaningWithOwner(cleaning: Cleaning, owner: User, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
+export function toCleaningWithOwner(cleaning: Cleaning, owner: Pick<User, 'id' | 'username' | 'email'>, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
   return { ...toCleaningPublic(cleaning), owner: toUserSummary(owner, viewer) };
 }
 

@@ -58,12 +58,6 @@ export class UsersRepository {
   }
 
   /** Several users in one query (a feed page's owners, for example); unknown ids are simply absent. */
-  async findByIds(ids: readonly string[]): Promise<User[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
-    return rows.map(toUser);
-  }
-
   /** Usernames are unique without regard to case (see the lower(username) index). */
   async findByUsername(username: string): Promise<User | null> {
     // MySQL indexes lower(username) as the generated column username_lower; MariaDB only uses it by that name.
@@ -127,7 +121,7 @@ export class UsersRepository {
 }
 
 /** The public part of a user, as another user sees it; the email only for the user themself and superusers. */
-export function toUserSummary(user: User, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
+export function toUserSummary(user: Pick<User, 'id' | 'username' | 'email'>, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
   const mayReadEmail = viewer.id === user.id || viewer.isSuperuser;
   return { id: user.id, name: user.username, ...(mayReadEmail && user.email !== null ? { email: user.email } : {}) };
 }
