@@ -214,6 +214,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger, opti
     const emailVerification = new EmailVerificationService({
       store,
       users: usersRepository,
+      audit,
       jobs,
       // A key of its own, so the code hashes and the token signatures never share one.
       otpKey: Buffer.from(hkdfSync('sha256', secret, '', 'spruce email one-time codes', 32)),

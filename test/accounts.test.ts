@@ -325,6 +325,31 @@ for (const dialect of dialects) {
         assert.deepEqual(reused.json(), { detail: 'RESET_PASSWORD_BAD_TOKEN' });
       });
 
+      test('a reset is one transaction: when ending its sessions fails, the password, its event and the sessions stay as they were', async () => {
+        const user = await apiUser(t);
+        await forgot(user.email);
+        const token = mailedTokens(t).reset.get(user.email);
+        const { audit, database } = t.app.context;
+        const resetEvents = async () =>
+          (await database.db.selectFrom('audit_events').select('id').where('subject_id', '=', user.id).where('event', '=', 'password.reset').execute()).length;
+        const original = audit.record;
+        audit.record = async (event, entry, trx) => {
+          if (event === 'session.ended' && entry.subjectId === user.id) throw new Error('ending the sessions fails');
+          return original.call(audit, event, entry, trx);
+        };
+        try {
+          assert.equal((await reset(token, 'brand-new-pass-1')).statusCode, 500);
+        } finally {
+          audit.record = original;
+        }
+        assert.equal(await resetEvents(), 0);
+        assert.equal((await me(user.headers)).statusCode, 200, 'the session lives on');
+        assert.equal((await logIn(t, user.email, apiPassword)).statusCode, 200, 'the old password still works');
+        // The token is still good: the stored hash it is bound to never changed.
+        assert.equal((await reset(token, 'brand-new-pass-1')).statusCode, 200);
+        assert.equal(await resetEvents(), 1);
+      });
+
       test('a reset token dies when the password is changed another way', async () => {
         const user = await apiUser(t);
         await forgot(user.email);

@@ -94,6 +94,38 @@ for (const dialect of dialects) {
       assert.equal((await t.inject({ method: 'GET', url: '/api/audit?cursor=nonsense', headers: admin.headers })).statusCode, 422);
     });
 
+    test('superuser reads are recorded too: the account list, one account, its sessions, the audit log', async () => {
+      const admin = await apiUser(t, { superuser: true });
+      const user = await apiUser(t);
+      for (const url of ['/api/users?limit=1', `/api/users/${user.id}`, `/api/users/${user.id}/sessions`, `/api/audit?user_id=${user.id}&event=login.succeeded`]) {
+        const res = await t.inject({ method: 'GET', url, headers: admin.headers });
+        assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+      }
+      // A refused read leaves no event.
+      assert.equal((await t.inject({ method: 'GET', url: '/api/audit?cursor=nonsense', headers: admin.headers })).statusCode, 422);
+      const rows = await t.app.context.database.db
+        .selectFrom('audit_events')
+        .select(['event', 'actor_type', 'actor_id', 'subject_id', 'detail'])
+        .where('actor_id', '=', admin.id)
+        .where('event', 'like', 'admin.%')
+        .orderBy('event', 'asc')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.event, r.actor_type, r.subject_id]),
+        [
+          ['admin.audit_read', 'superuser', user.id],
+          ['admin.sessions_listed', 'superuser', user.id],
+          ['admin.user_read', 'superuser', user.id],
+          ['admin.users_listed', 'superuser', null],
+        ],
+      );
+      assert.match(String(rows[0]?.detail), /login\.succeeded/);
+      // An ordinary account reading its own events is not a superuser read.
+      await t.inject({ method: 'GET', url: '/api/users/me/audit', headers: user.headers });
+      const own = await t.app.context.database.db.selectFrom('audit_events').select('id').where('actor_id', '=', user.id).where('event', 'like', 'admin.%').execute();
+      assert.equal(own.length, 0);
+    });
+
     test('pages follow the cursor, newest first, without overlap', async () => {
       const user = await apiUser(t);
       for (let i = 0; i < 4; i++) await logIn(t, user.email, apiPassword);

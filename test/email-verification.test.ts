@@ -121,6 +121,37 @@ for (const leg of legs) {
       assert.equal(res.statusCode, 200, res.body);
     });
 
+    test('a verification by code is audited in the transaction that saves the address: no event without the change, no change without the event', async () => {
+      const { audit, database } = t.app.context;
+      const verifiedEvents = async (userId: string) =>
+        database.db.selectFrom('audit_events').select(['event', 'detail', 'actor_id']).where('subject_id', '=', userId).where('event', '=', 'user.verified').execute();
+
+      const user = await newUser(t);
+      const address = newAddress();
+      const code = await emailedCode(t, user, address);
+      const original = audit.record;
+      audit.record = async (event, entry, trx) => {
+        if (event === 'user.verified') throw new Error('the audit insert fails');
+        return original.call(audit, event, entry, trx);
+      };
+      try {
+        assert.equal((await verify(t, user, address, code)).statusCode, 500);
+      } finally {
+        audit.record = original;
+      }
+      assert.equal((await t.app.context.usersRepository.findById(user.id))?.email, null, 'the address rolled back with its event');
+      assert.equal((await verifiedEvents(user.id)).length, 0);
+
+      const next = await emailedCode(t, user, address, 2);
+      assert.equal((await verify(t, user, address, next)).statusCode, 200);
+      const events = await verifiedEvents(user.id);
+      assert.equal(events.length, 1);
+      assert.equal(events[0]?.actor_id, user.id);
+      const detail = String(events[0]?.detail);
+      assert.match(detail, /email-code/);
+      assert.ok(!detail.includes(next) && !detail.includes(address), detail);
+    });
+
     test('a code is bound to its address and its user', async () => {
       const alice = await newUser(t);
       const mallory = await newUser(t);

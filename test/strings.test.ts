@@ -53,7 +53,9 @@ for (const dialect of dialects) {
       const users = t.app.context.usersRepository;
       const tag = randomUUID().slice(0, 8);
       const insert = (email: string) =>
-        users.insert({ id: randomUUID(), username: uniqueName('cmp_'), email, hashed_password: 'x', is_active: true, is_superuser: false, is_verified: false });
+        users.transaction((trx) =>
+          users.insert({ id: randomUUID(), username: uniqueName('cmp_'), email, hashed_password: 'x', is_active: true, is_superuser: false, is_verified: false }, trx),
+        );
       const plain = await insert(`cafe-${tag}@example.com`);
       // Unique on PostgreSQL and SQLite; a case- and accent-insensitive collation would call it a duplicate.
       const accented = await insert(`café-${tag}@example.com`);

@@ -1,27 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bearerSecurity, callerOf, requireSuperuser, requireUser } from '../../http/authentication.js';
 import { type Authenticator, Detail } from '../identity/index.js';
-import type { AuditEvent } from './audit.repository.js';
 import { AuditPageResponse, AuditQuery, OwnAuditQuery } from './audit.schemas.js';
-import type { AuditLog, AuditPage } from './audit.service.js';
-
-function toAuditView(event: AuditEvent) {
-  return {
-    id: event.id,
-    created_at: event.createdAt.toISOString(),
-    event: event.event,
-    actor_type: event.actorType,
-    actor_id: event.actorId,
-    subject_id: event.subjectId,
-    session_id: event.sessionId,
-    ip: event.ip,
-    user_agent: event.userAgent,
-    request_id: event.requestId,
-    detail: event.detail,
-  };
-}
-
-const toPageView = (page: AuditPage) => ({ items: page.items.map(toAuditView), next_cursor: page.nextCursor });
+import type { AuditLog } from './audit.service.js';
 
 /** The audit log: each account reads its own events; superusers read anyone's, filtered. */
 export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditLog; authenticator: Authenticator }> = async (app, { audit, authenticator }) => {
@@ -40,7 +21,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditLog; authentic
         response: { 200: AuditPageResponse, ...errors },
       },
     },
-    async (request) => toPageView(await audit.page({ subjectId: callerOf(request).id, cursor: request.query.cursor }, request.query.limit ?? 50)),
+    async (request) => audit.page({ subjectId: callerOf(request).id, cursor: request.query.cursor }, request.query.limit ?? 50),
   );
 
   app.get(
@@ -64,7 +45,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditLog; authentic
         ...(before === undefined ? {} : { before: new Date(before) }),
         cursor,
       };
-      return toPageView(await audit.page(filter, limit ?? 50));
+      return audit.search(filter, limit ?? 50);
     },
   );
 };

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
+import type { Static } from 'typebox';
 import type { Clock } from '../../core/clock.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../core/keyset-cursor.js';
 import { currentRequestContext } from '../../core/request-context.js';
 import type { Database } from '../../db/schema.js';
 import type { AuditEvent, AuditFilter, AuditPosition, AuditRepository } from './audit.repository.js';
+import type { AuditEventView, AuditPageResponse } from './audit.schemas.js';
 
 /** Every event the audit log records. */
 export const auditEventNames = [
@@ -23,6 +25,11 @@ export const auditEventNames = [
   'account.updated',
   'account.deactivated',
   'account.deleted',
+  // What superusers read: every account's data is theirs to see, and each look is on the record.
+  'admin.users_listed',
+  'admin.user_read',
+  'admin.sessions_listed',
+  'admin.audit_read',
 ] as const;
 export type AuditEventName = (typeof auditEventNames)[number];
 
@@ -46,9 +53,21 @@ function withoutSecrets(detail: Record<string, unknown> | undefined): string | n
   return Object.keys(kept).length === 0 ? null : JSON.stringify(kept);
 }
 
-export interface AuditPage {
-  items: AuditEvent[];
-  nextCursor: string | null;
+/** An event as the audit routes show it. */
+export function toAuditView(event: AuditEvent): Static<typeof AuditEventView> {
+  return {
+    id: event.id,
+    created_at: event.createdAt.toISOString(),
+    event: event.event,
+    actor_type: event.actorType,
+    actor_id: event.actorId,
+    subject_id: event.subjectId,
+    session_id: event.sessionId,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    request_id: event.requestId,
+    detail: event.detail,
+  };
 }
 
 function encodeCursor(position: AuditPosition): string {
@@ -75,7 +94,8 @@ export class AuditLog {
     private readonly retentionDays: number,
   ) {}
 
-  async record(event: AuditEventName, entry: AuditEntry, trx?: Kysely<Database> | Transaction<Database>): Promise<void> {
+  /** With `trx`, the event commits or rolls back with the change made in it; without, it stands alone (a failed log-in). */
+  async record(event: AuditEventName, entry: AuditEntry, trx?: Transaction<Database>): Promise<void> {
     const context = currentRequestContext();
     const actorId = entry.bySystem ? null : (context?.actorId ?? null);
     const actorType = actorId === null ? (entry.bySystem || context === undefined ? 'system' : 'user') : context?.actorIsSuperuser && actorId !== entry.subjectId ? 'superuser' : 'user';
@@ -98,14 +118,21 @@ export class AuditLog {
     );
   }
 
-  /** One page of events, newest first; `cursor` is the nextCursor of the page before. */
-  async page(filter: Omit<AuditFilter, 'after'> & { cursor?: string | undefined }, limit: number): Promise<AuditPage> {
+  /** One page of events, newest first; `cursor` is the next_cursor of the page before. */
+  async page(filter: Omit<AuditFilter, 'after'> & { cursor?: string | undefined }, limit: number): Promise<Static<typeof AuditPageResponse>> {
     const { cursor, ...rest } = filter;
     const items = await this.repository.page({ ...rest, ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }) }, limit + 1);
     const more = items.length > limit;
     const pageItems = more ? items.slice(0, limit) : items;
     const last = pageItems[pageItems.length - 1];
-    return { items: pageItems, nextCursor: more && last !== undefined ? encodeCursor(last) : null };
+    return { items: pageItems.map(toAuditView), next_cursor: more && last !== undefined ? encodeCursor(last) : null };
+  }
+
+  /** A superuser's search of every account's events; a search that answers is itself recorded (one insert). */
+  async search(filter: Omit<AuditFilter, 'after'> & { cursor?: string | undefined }, limit: number): Promise<Static<typeof AuditPageResponse>> {
+    const page = await this.page(filter, limit);
+    await this.record('admin.audit_read', { subjectId: filter.subjectId ?? null, ...(filter.event === undefined ? {} : { detail: { event: filter.event } }) });
+    return page;
   }
 
   /** Deletes events older than AUDIT_RETENTION_DAYS. */

@@ -1,9 +1,11 @@
+import type { Static } from 'typebox';
 import { RequestRefusedError, ForbiddenError, NotFoundError, DomainError } from '../../core/errors.js';
 import { found } from '../../core/found.js';
 import type { Principal } from '../../core/principal.js';
 import { toUserSummary, type User, type UsersRepository } from '../identity/index.js';
 import type { Cleaning, CleaningChanges, CleaningsRepository, CleaningType } from './cleanings.repository.js';
 import { centsToAmount, parsePriceCents } from './money.js';
+import type { Cleaning as CleaningView, CleaningWithOwner } from './cleanings.schemas.js';
 
 export const cleaningNotFound = (): DomainError => new NotFoundError('No cleaning found with that id.');
 
@@ -22,7 +24,7 @@ export interface CleaningUpdateInput {
 }
 
 /** A cleaning as the API shows it; `owner` is the owner's id, or their public user object on the detail route. */
-export function toCleaningPublic(cleaning: Cleaning) {
+export function toCleaningPublic(cleaning: Cleaning): Static<typeof CleaningView> {
   return {
     id: cleaning.id,
     name: cleaning.name,
@@ -39,7 +41,11 @@ export function toCleaningPublic(cleaning: Cleaning) {
  * A cleaning with its owner, as the detail route and the feed show it (phresh's `CleaningPublic`): the owner's
  * public part only, whoever `viewer` is, and their email only when the viewer is the owner or a superuser.
  */
-export function toCleaningWithOwner(cleaning: Cleaning, owner: Pick<User, 'id' | 'username' | 'email'>, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
+export function toCleaningWithOwner(
+  cleaning: Cleaning,
+  owner: Pick<User, 'id' | 'username' | 'email'>,
+  viewer: Pick<Principal, 'id' | 'isSuperuser'>,
+): Static<typeof CleaningWithOwner> {
   return { ...toCleaningPublic(cleaning), owner: toUserSummary(owner, viewer) };
 }
 

@@ -23,10 +23,7 @@ export const emailVerificationRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: RequestCodeResponse, 401: Detail, 409: Detail, 422: Detail, 429: Detail, 503: Detail },
       },
     },
-    async (request) => {
-      const sent = await emailVerification.requestCode(callerOf(request).id, request.body.email);
-      return { email: sent.email, expires_in: sent.expiresIn };
-    },
+    async (request) => emailVerification.requestCode(callerOf(request).id, request.body.email),
   );
 
   app.post(
@@ -40,9 +37,6 @@ export const emailVerificationRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: VerifiedUser, 400: Detail, 401: Detail, 404: Detail, 409: Detail, 422: Detail, 503: Detail },
       },
     },
-    async (request) => {
-      const user = await emailVerification.verify(callerOf(request).id, request.body.email, request.body.otp);
-      return { id: user.id, username: user.username };
-    },
+    async (request) => emailVerification.verify(callerOf(request).id, request.body.email, request.body.otp),
   );
 };

@@ -1,11 +1,14 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import type { Static } from 'typebox';
 import { isUniqueViolation } from '../../db/errors.js';
 import { RequestRefusedError, NotFoundError, ConflictError, ThrottledError, DomainError } from '../../core/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { JobQueue } from '../../infra/queue/jobs.js';
 import type { KeyValueStore } from '../../infra/store/key-value-store.js';
+import type { AuditLog } from '../audit/index.js';
 import type { User, UsersRepository } from '../identity/index.js';
 import { addressInUseEmail, codeEmail, verifiedEmail } from './verification-emails.js';
+import type { RequestCodeResponse, VerifiedUser } from './email-verification.schemas.js';
 
 export const hasEmailMessage =
   'This account already has an email address. Change it with PATCH /api/users/me and your current password.';
@@ -24,6 +27,8 @@ export interface EmailVerificationOptions {
 export interface EmailVerificationDeps {
   store: KeyValueStore;
   users: UsersRepository;
+  /** 'user.verified' is written in the transaction that saves the address. */
+  audit: Pick<AuditLog, 'record'>;
   jobs: JobQueue;
   /** Derived from the app secret and used for nothing else: a leaked store holds no guessable codes. */
   otpKey: Buffer;
@@ -53,7 +58,7 @@ export class EmailVerificationService {
    * come first, the answer is the same, and that address is mailed a notice instead of a code (a decoy takes the
    * code's place, so verifying then fails like any wrong code).
    */
-  async requestCode(userId: string, address: string): Promise<{ email: string; expiresIn: number }> {
+  async requestCode(userId: string, address: string): Promise<Static<typeof RequestCodeResponse>> {
     const { store, options } = this.deps;
     const email = address.toLowerCase();
     await this.assertNoOtherEmail(userId, email);
@@ -79,15 +84,15 @@ export class EmailVerificationService {
       // The email column is unique, so the address cannot be taken; its owner hears that someone tried.
       await store.set(this.codeKey(userId), `${nonce}.${randomBytes(32).toString('base64url')}`, options.ttlSeconds);
       await this.deps.jobs.enqueue({ name: 'send-email', data: addressInUseEmail(email) });
-      return { email, expiresIn: options.ttlSeconds };
+      return { email, expires_in: options.ttlSeconds };
     }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await store.set(this.codeKey(userId), `${nonce}.${this.mac(userId, email, code).toString('base64url')}`, options.ttlSeconds);
     await this.deps.jobs.enqueue({ name: 'send-email', data: codeEmail(email, code, options.ttlSeconds) });
-    return { email, expiresIn: options.ttlSeconds };
+    return { email, expires_in: options.ttlSeconds };
   }
 
-  async verify(userId: string, address: string, otp: number | string): Promise<User> {
+  async verify(userId: string, address: string, otp: number | string): Promise<Static<typeof VerifiedUser>> {
     const { store, options } = this.deps;
     const email = address.toLowerCase();
     const code = typeof otp === 'number' ? String(otp).padStart(6, '0') : otp;
@@ -119,7 +124,11 @@ export class EmailVerificationService {
 
     let user: User | null;
     try {
-      user = await this.deps.users.update(userId, { email, is_verified: true });
+      user = await this.deps.users.transaction(async (trx) => {
+        const saved = await this.deps.users.update(userId, { email, is_verified: true }, { trx });
+        if (saved !== null) await this.deps.audit.record('user.verified', { subjectId: userId, detail: { via: 'email-code' } }, trx);
+        return saved;
+      });
     } catch (error) {
       // Another account verified the address between the check above and this write.
       if (isUniqueViolation(error)) throw new ConflictError(emailInUseMessage);
@@ -133,7 +142,7 @@ export class EmailVerificationService {
     await this.afterCommit('confirmation email', () =>
       this.deps.jobs.enqueue({ name: 'send-email', data: verifiedEmail(email, username) }),
     );
-    return user;
+    return { id: user.id, username };
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { Static } from 'typebox';
 import { isUniqueViolation } from '../../db/errors.js';
 import { RequestRefusedError, ForbiddenError, NotFoundError, DomainError } from '../../core/errors.js';
 import { found } from '../../core/found.js';
@@ -7,6 +8,7 @@ import { cleaningNotFound } from '../cleanings/cleanings.service.js';
 import type { OffersRepository } from '../offers/offers.repository.js';
 import type { User, UsersRepository } from '../identity/index.js';
 import type { Evaluation, EvaluationsRepository } from './evaluations.repository.js';
+import type { Evaluation as EvaluationView, EvaluationStats } from './evaluations.schemas.js';
 
 export const userNotFound = (): DomainError => new NotFoundError('No user found with that username.');
 const alreadyEvaluated = (): DomainError => new RequestRefusedError('This cleaner has already been evaluated for this cleaning job.');
@@ -21,7 +23,7 @@ export interface EvaluationInput {
   no_show?: boolean;
 }
 
-export function toEvaluationPublic(evaluation: Evaluation) {
+export function toEvaluationPublic(evaluation: Evaluation): Static<typeof EvaluationView> {
   return {
     cleaning_id: evaluation.cleaningId,
     cleaner_id: evaluation.cleanerId,
@@ -96,7 +98,7 @@ export class EvaluationsService {
     return (await this.deps.evaluations.listForCleaner(cleaner.id)).map(toEvaluationPublic);
   }
 
-  async stats(cleanerUsername: string) {
+  async stats(cleanerUsername: string): Promise<Static<typeof EvaluationStats>> {
     const cleaner = await this.requireUser(cleanerUsername);
     const stats = await this.deps.evaluations.statsForCleaner(cleaner.id);
     const [one, two, three, four, five] = stats.starCounts;

@@ -1,9 +1,11 @@
+import type { Static } from 'typebox';
 import { invalidInput } from '../../core/errors.js';
 import type { Principal } from '../../core/principal.js';
 import { toCleaningWithOwner } from '../cleanings/cleanings.service.js';
 import { decodeCursor, encodeCursor, isSupportedInstant } from './feed-cursor.js';
 import type { FeedPosition, FeedRepository } from './feed.repository.js';
 import { parseStartingDate } from './starting-date.js';
+import type { FeedItem } from './feed.schemas.js';
 
 export interface FeedRequest {
   /** Who reads the feed: owners show to them as their public part, with an email only where the viewer may see it. */
@@ -18,12 +20,12 @@ export class FeedService {
   constructor(private readonly feed: FeedRepository) {}
 
   /** One page, newest first, and the cursor of the next page (null on the last one). */
-  async cleanings(request: FeedRequest) {
+  async cleanings(request: FeedRequest): Promise<{ items: Static<typeof FeedItem>[]; nextCursor: string | null }> {
     const after = this.startingPosition(request);
     // One row more than asked tells whether another page exists without a count.
     const events = await this.feed.page(after, request.chunkSize + 1);
     const page = events.slice(0, request.chunkSize);
-    const items = page.map((event, index) => ({
+    const items: Static<typeof FeedItem>[] = page.map((event, index) => ({
       ...toCleaningWithOwner(event.cleaning, event.owner, request.viewer),
       event_type: event.eventType,
       event_timestamp: event.eventTimestamp.toISOString(),

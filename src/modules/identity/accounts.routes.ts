@@ -5,7 +5,6 @@ import { bearerSecurity, callerOf, requireUser, sessionIdOf } from '../../http/a
 import { clearRefreshCookie, sendTokenPair } from './refresh-cookie.js';
 import { TokenPairResponse } from './sessions.schemas.js';
 import type { Authenticator } from './authenticator.js';
-import { toPublicUser } from './users.repository.js';
 import { Detail, PublicUser } from './users.schemas.js';
 import {
   DeleteMeBody,
@@ -52,8 +51,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     },
     async (request, reply) => {
       const { email, name, password } = request.body.new_user;
-      const user = await accounts.register({ email, name, password }, request.ip);
-      return reply.code(201).send(toPublicUser(user));
+      return reply.code(201).send(await accounts.register({ email, name, password }, request.ip));
     },
   );
 
@@ -120,7 +118,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.post(
     '/auth/verify',
     { schema: { operationId: 'verify', ...auth, summary: 'Verify the email with the mailed token', body: VerifyBody, response: { 200: PublicUser, 400: Detail, 422: Detail, 429: Detail } } },
-    async (request) => toPublicUser(await accounts.verify(request.body.token, request.ip)),
+    async (request) => accounts.verify(request.body.token, request.ip),
   );
 
   app.post(
@@ -168,13 +166,13 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
         response: { 200: PublicUser, 400: Detail, 422: Detail, 429: Detail, 503: Detail },
       },
     },
-    async (request) => toPublicUser(await accounts.confirmEmailChange(request.body.token, request.ip)),
+    async (request) => accounts.confirmEmailChange(request.body.token, request.ip),
   );
 
   app.get(
     '/users/me',
     { ...authenticated, schema: { operationId: 'getMe', ...me, summary: 'The caller', response: { 200: PublicUser, 401: Detail } } },
-    async (request) => toPublicUser(await accounts.me(callerOf(request).id)),
+    async (request) => accounts.me(callerOf(request).id),
   );
 
   app.patch(
@@ -195,7 +193,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     async (request) => {
       const { name, email, password, current_password } = request.body;
       const changes = { name, email, password, currentPassword: current_password };
-      return toPublicUser(await accounts.updateOwn(callerOf(request).id, changes, request.ip, sessionIdOf(request)));
+      return accounts.updateOwn(callerOf(request).id, changes, request.ip, sessionIdOf(request));
     },
   );
 

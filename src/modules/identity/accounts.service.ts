@@ -1,10 +1,12 @@
+import type { Static } from 'typebox';
 import { RequestRefusedError, invalidInput, NotAuthenticatedError } from '../../core/errors.js';
 import type { AuditLog } from '../audit/audit.service.js';
 import type { Authenticator } from './authenticator.js';
 import type { SessionsService, TokenPair } from './sessions.service.js';
 import type { TokenClaims } from './token-codec.js';
 import type { User, UsersRepository } from './users.repository.js';
-import type { Registration, UsersService } from './users.service.js';
+import { toPublicUser, type Registration, type UsersService } from './users.service.js';
+import type { PublicUser } from './users.schemas.js';
 import type { AccountTokens } from './account-tokens.js';
 import type { AccountUpdater } from './account-updater.js';
 import type { EmailChanges } from './email-change.js';
@@ -32,6 +34,8 @@ export interface OwnChanges {
 
 const badRequest = (detail: unknown) => new RequestRefusedError(detail);
 
+type UserRead = Static<typeof PublicUser>;
+
 /**
  * What a person does with their own account on the /api routes: register, log in and out, verify the email,
  * reset a forgotten password, change or delete the account. FastAPI Users' UserManager is the model; the rules
@@ -41,11 +45,11 @@ export class AccountsService {
   constructor(private readonly deps: AccountsServiceDeps) {}
 
   /** Registers the account and mails the first verification token (the 'verification-requested' event). */
-  async register(registration: Registration, address: string): Promise<User> {
+  async register(registration: Registration, address: string): Promise<UserRead> {
     await this.deps.users.assertSignUpAllowed(address);
     const user = await this.deps.users.register(registration);
     await this.requestVerificationOf(user);
-    return user;
+    return toPublicUser(user);
   }
 
   /** The OAuth2 password flow: the username may be the email or the name. */
@@ -77,7 +81,7 @@ export class AccountsService {
     void this.deps.users.emit({ type: 'verification-requested', user, token });
   }
 
-  async verify(token: string, address: string): Promise<User> {
+  async verify(token: string, address: string): Promise<UserRead> {
     await this.deps.throttle.hit('verify', { address });
     const claims = this.deps.tokens.readVerifyToken(token);
     const user = claims === null ? null : await this.deps.repository.findById(claims.userId);
@@ -92,7 +96,7 @@ export class AccountsService {
     if (verified === null) throw badRequest(AccountErrorCode.VERIFY_USER_BAD_TOKEN); // deleted in the meantime
     await this.deps.authenticator.accountChanged(user.id);
     await this.deps.users.emit({ type: 'verified', user: verified });
-    return verified;
+    return toPublicUser(verified);
   }
 
   /** Mails a reset token to an active account; the same 202 after the same work otherwise (see requestVerifyToken). */
@@ -124,8 +128,8 @@ export class AccountsService {
     return updated;
   }
 
-  async me(userId: string): Promise<User> {
-    return (await this.deps.repository.findById(userId)) ?? Promise.reject(new NotAuthenticatedError());
+  async me(userId: string): Promise<UserRead> {
+    return toPublicUser(await this.account(userId));
   }
 
   /**
@@ -133,8 +137,8 @@ export class AccountsService {
    * throttled). A new email is only asked for here: it replaces the old one once confirmed from its mailbox
    * (confirmEmailChange), so the response still shows the account's current email.
    */
-  async updateOwn(userId: string, changes: OwnChanges, address: string, currentSessionId: string | null = null): Promise<User> {
-    const user = await this.me(userId);
+  async updateOwn(userId: string, changes: OwnChanges, address: string, currentSessionId: string | null = null): Promise<UserRead> {
+    const user = await this.account(userId);
     const email = changes.email?.toLowerCase();
     const newEmail = email !== undefined && email !== user.email ? email : undefined;
     if (changes.password !== undefined || newEmail !== undefined) {
@@ -145,19 +149,24 @@ export class AccountsService {
     const updated = await this.deps.updater.update(user, { name: changes.name, password: changes.password, currentSessionId });
     // After a password change, so the confirmation is bound to the new password.
     if (newEmail !== undefined) await this.deps.emailChanges.request(updated, newEmail);
-    return updated;
+    return toPublicUser(updated);
   }
 
   /** The new address confirmed from its mailbox: it replaces the old one, and every older token stops working. */
-  async confirmEmailChange(token: string, address: string): Promise<User> {
+  async confirmEmailChange(token: string, address: string): Promise<UserRead> {
     await this.deps.throttle.hit('confirm-email', { address });
-    return this.deps.emailChanges.confirm(token);
+    return toPublicUser(await this.deps.emailChanges.confirm(token));
   }
 
   async deleteOwn(userId: string, currentPassword: string, address: string): Promise<void> {
-    const user = await this.me(userId);
+    const user = await this.account(userId);
     await this.assertCurrentPassword(user, currentPassword, address, AccountErrorCode.DELETE_USER_INVALID_CURRENT_PASSWORD);
     await this.deps.updater.delete(user);
+  }
+
+  /** The caller's account; gone since the token was issued means the token no longer names anyone. */
+  private async account(userId: string): Promise<User> {
+    return (await this.deps.repository.findById(userId)) ?? Promise.reject(new NotAuthenticatedError());
   }
 
   private async assertCurrentPassword(user: User, currentPassword: string | undefined, address: string, code: AccountErrorCode): Promise<void> {

@@ -142,7 +142,7 @@ export async function createIdentity({ config, secret, database, store, broadcas
       windowSeconds: config.loginFailureWindowSeconds,
     }),
   });
-  const usersAdmin = new UsersAdminService(usersRepository, updater);
+  const usersAdmin = new UsersAdminService({ repository: usersRepository, updater, sessions, audit });
   registerAccountEmails(accountEvents, jobs, {
     ...(config.publicUrl === null ? {} : { publicUrl: config.publicUrl }),
     verifyTokenExpireSeconds: config.verifyTokenExpireSeconds,

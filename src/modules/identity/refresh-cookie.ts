@@ -1,7 +1,9 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
 import { ForbiddenError } from '../../core/errors.js';
 import type { TokenPair } from './sessions.service.js';
+import type { TokenPairResponse } from './sessions.schemas.js';
 
 export const refreshCookieName = 'spruce_refresh';
 /** The cookie goes only to the refresh route: no other request carries it, so no other route can be forged with it. */
@@ -19,7 +21,7 @@ export const csrfHeaderMissing = 'CSRF_HEADER_MISSING';
  * Answers a log-in or refresh. With `cookie`, the refresh token goes in an HttpOnly; Secure; SameSite=Strict
  * cookie scoped to the refresh path, and not in the body, so page scripts never see it.
  */
-export function sendTokenPair(reply: FastifyReply, pair: TokenPair, cookie: boolean, maxAgeSeconds: number) {
+export function sendTokenPair(reply: FastifyReply, pair: TokenPair, cookie: boolean, maxAgeSeconds: number): Static<typeof TokenPairResponse> {
   const body = { access_token: pair.accessToken, token_type: 'bearer' as const, expires_in: pair.expiresIn };
   if (!cookie) return { ...body, refresh_token: pair.refreshToken };
   void reply.setCookie(refreshCookieName, pair.refreshToken, {

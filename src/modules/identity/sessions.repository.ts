@@ -47,7 +47,8 @@ export class SessionsRepository {
     return this.db.transaction().execute(work);
   }
 
-  async insert(session: Session, firstTokenHash: string, trx: Db = this.db): Promise<void> {
+  /** The session and its first refresh token: two rows that exist together or not at all. */
+  async insert(session: Session, firstTokenHash: string, trx: Transaction<Database>): Promise<void> {
     await trx
       .insertInto('sessions')
       .values({
@@ -99,7 +100,8 @@ export class SessionsRepository {
     return true;
   }
 
-  async touch(sessionId: string, at: Date, idleExpiresAt: Date, trx: Db = this.db): Promise<void> {
+  /** Part of a rotation (see spend): the session's idle expiry moves with the token that was spent. */
+  async touch(sessionId: string, at: Date, idleExpiresAt: Date, trx: Transaction<Database>): Promise<void> {
     await trx.updateTable('sessions').set({ last_used_at: at, idle_expires_at: idleExpiresAt }).where('id', '=', sessionId).execute();
   }
 
@@ -118,8 +120,8 @@ export class SessionsRepository {
     return rows.map(toSession);
   }
 
-  /** Ends the given sessions (those not ended yet); returns the ids it ended. */
-  async end(ids: string[], reason: string, at: Date, trx: Db = this.db): Promise<string[]> {
+  /** Ends the given sessions (those not ended yet); returns the ids it ended. Their audit events go in the same transaction. */
+  async end(ids: string[], reason: string, at: Date, trx: Transaction<Database>): Promise<string[]> {
     if (ids.length === 0) return [];
     const open = await trx.selectFrom('sessions').select('id').where('id', 'in', ids).where('ended_at', 'is', null).execute();
     const openIds = open.map((row) => row.id);

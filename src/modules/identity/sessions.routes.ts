@@ -6,7 +6,6 @@ import type { Authenticator } from './authenticator.js';
 import { clearRefreshCookie, refreshTokenOf, sendTokenPair } from './refresh-cookie.js';
 import { RefreshBody, SessionIdParams, SessionList, TokenPairResponse } from './sessions.schemas.js';
 import { refreshTokenInvalid, type SessionsService } from './sessions.service.js';
-import type { Session } from './sessions.repository.js';
 import type { UsersAdminService } from './users-admin.service.js';
 import { Detail } from './users.schemas.js';
 
@@ -16,17 +15,6 @@ export interface SessionsRoutesOptions {
   authenticator: Authenticator;
   /** SESSION_MAX_SECONDS: the refresh cookie lives no longer than a session can. */
   cookieMaxAgeSeconds: number;
-}
-
-function toSessionView(session: Session, currentId: string | null) {
-  return {
-    id: session.id,
-    created_at: session.createdAt.toISOString(),
-    last_used_at: session.lastUsedAt.toISOString(),
-    user_agent: session.userAgent,
-    ip: session.ip,
-    current: session.id === currentId,
-  };
 }
 
 /** Refresh, and the sessions of an account: the caller's own, and any account's for superusers. */
@@ -70,7 +58,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = 
   app.get(
     '/users/me/sessions',
     { ...authenticated, schema: { ...me, operationId: 'listMySessions', summary: 'The caller’s live sessions, newest first', response: { 200: SessionList, 401: Detail } } },
-    async (request) => (await sessions.list(callerOf(request).id)).map((s) => toSessionView(s, sessionIdOf(request))),
+    async (request) => sessions.list(callerOf(request).id, sessionIdOf(request)),
   );
 
   app.delete(
@@ -110,10 +98,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = 
       ...superuserOnly,
       schema: { ...admin_, operationId: 'listUserSessions', summary: 'An account’s live sessions, newest first', params: SessionIdParams, response: { 200: SessionList, 401: Detail, 403: Detail, 404: Detail } },
     },
-    async (request) => {
-      const user = await admin.get(request.params.id);
-      return (await sessions.list(user.id)).map((s) => toSessionView(s, sessionIdOf(request)));
-    },
+    async (request) => admin.listSessions(request.params.id, sessionIdOf(request)),
   );
 
   app.delete(
@@ -123,8 +108,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = 
       schema: { ...admin_, operationId: 'endUserSessions', summary: 'End every session of an account', params: SessionIdParams, response: { 204: Type.Null(), 401: Detail, 403: Detail, 404: Detail } },
     },
     async (request, reply) => {
-      const user = await admin.get(request.params.id);
-      await sessions.endAll(user.id, 'revoked-by-superuser');
+      await admin.endSessions(request.params.id);
       return reply.code(204).send(null);
     },
   );

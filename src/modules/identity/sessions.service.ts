@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import type { Static } from 'typebox';
 import type { Clock } from '../../core/clock.js';
 import type { Database } from '../../db/schema.js';
 import { NotAuthenticatedError, NotFoundError } from '../../core/errors.js';
@@ -7,6 +8,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { AuditLog } from '../audit/audit.service.js';
 import { keepEndedSessionsMs } from './prune.js';
 import type { Session, SessionsRepository } from './sessions.repository.js';
+import type { SessionView } from './sessions.schemas.js';
 import type { TokenCodec } from './token-codec.js';
 
 export const refreshTokenInvalid = 'REFRESH_TOKEN_INVALID';
@@ -57,6 +59,18 @@ export interface SessionsServiceDeps {
   /** Tells every process that these sessions ended, so their access tokens are refused at once. */
   sessionsEnded: (ids: string[]) => Promise<void>;
   log: Pick<Logger, 'warn'>;
+}
+
+/** A session as its owner (or a superuser) sees it; `current` when it is the session of the token asking. */
+export function toSessionView(session: Session, currentId: string | null): Static<typeof SessionView> {
+  return {
+    id: session.id,
+    created_at: session.createdAt.toISOString(),
+    last_used_at: session.lastUsedAt.toISOString(),
+    user_agent: session.userAgent,
+    ip: session.ip,
+    current: session.id === currentId,
+  };
 }
 
 const sha256 = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -146,9 +160,9 @@ export class SessionsService {
     throw new NotAuthenticatedError(refreshTokenInvalid);
   }
 
-  /** The caller's live sessions, newest first. */
-  list(userId: string): Promise<Session[]> {
-    return this.deps.repository.listLive(userId, this.now());
+  /** An account's live sessions, newest first; `currentId` is the session of the token asking. */
+  async list(userId: string, currentId: string | null): Promise<Static<typeof SessionView>[]> {
+    return (await this.deps.repository.listLive(userId, this.now())).map((session) => toSessionView(session, currentId));
   }
 
   /** Ends one of the account's sessions; a session of another account is as unknown as a missing one. */

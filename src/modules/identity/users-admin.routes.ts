@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { bearerSecurity, requireSuperuser, requireUser } from '../../http/authentication.js';
 import type { Authenticator } from './authenticator.js';
-import { toPublicUser } from './users.repository.js';
 import { Detail, PublicUser } from './users.schemas.js';
 import { AdminUpdateBody, PageQuery, UserIdParams, UserPage } from './accounts.schemas.js';
 import type { UsersAdminService } from './users-admin.service.js';
@@ -25,18 +24,13 @@ export const usersAdminRoutes: FastifyPluginAsyncTypebox<UsersAdminRoutesOptions
       ...superuserOnly,
       schema: { operationId: 'listUsers', ...common, summary: 'Every account, oldest first, a page at a time', querystring: PageQuery, response: { 200: UserPage, ...errors } },
     },
-    async (request) => {
-      const offset = request.query.offset ?? 0;
-      const limit = request.query.limit ?? 50;
-      const page = await admin.list({ offset, limit });
-      return { items: page.items.map(toPublicUser), total: page.total, offset, limit };
-    },
+    async (request) => admin.list({ offset: request.query.offset ?? 0, limit: request.query.limit ?? 50 }),
   );
 
   app.get(
     '/users/:id',
     { ...superuserOnly, schema: { operationId: 'getUser', ...common, summary: 'One account', params: UserIdParams, response: { 200: PublicUser, ...errors } } },
-    async (request) => toPublicUser(await admin.get(request.params.id)),
+    async (request) => admin.get(request.params.id),
   );
 
   app.patch(
@@ -55,7 +49,7 @@ export const usersAdminRoutes: FastifyPluginAsyncTypebox<UsersAdminRoutesOptions
     async (request) => {
       const { name, email, password, is_active, is_superuser, is_verified } = request.body;
       const changes = { name, email, password, isActive: is_active, isSuperuser: is_superuser, isVerified: is_verified };
-      return toPublicUser(await admin.update(request.params.id, changes));
+      return admin.update(request.params.id, changes);
     },
   );
 

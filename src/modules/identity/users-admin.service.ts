@@ -1,30 +1,63 @@
+import type { Static } from 'typebox';
 import { isUuid } from '../../db/schema.js';
+import type { AuditLog } from '../audit/audit.service.js';
 import type { User, UsersRepository } from './users.repository.js';
+import type { UserPage } from './accounts.schemas.js';
+import type { PublicUser } from './users.schemas.js';
+import { toPublicUser } from './users.service.js';
+import type { SessionsService } from './sessions.service.js';
+import type { SessionView } from './sessions.schemas.js';
 import { notFound, type AccountChanges, type AccountUpdater } from './account-updater.js';
 
-/** What superusers do to any account. Who may call it is for the routes to check. */
+export interface UsersAdminDeps {
+  repository: UsersRepository;
+  updater: AccountUpdater;
+  sessions: SessionsService;
+  audit: AuditLog;
+}
+
+/**
+ * What superusers do to any account. Who may call it is for the routes to check. Changes are audited where they
+ * are made (AccountUpdater, SessionsService); reads are audited here, one event each, the superuser as actor.
+ */
 export class UsersAdminService {
-  constructor(
-    private readonly repository: UsersRepository,
-    private readonly updater: AccountUpdater,
-  ) {}
+  constructor(private readonly deps: UsersAdminDeps) {}
 
-  async list(page: { offset: number; limit: number }): Promise<{ items: User[]; total: number }> {
-    const [items, total] = await Promise.all([this.repository.list(page), this.repository.count()]);
-    return { items, total };
+  async list(page: { offset: number; limit: number }): Promise<Static<typeof UserPage>> {
+    const [items, total] = await Promise.all([this.deps.repository.list(page), this.deps.repository.count()]);
+    await this.deps.audit.record('admin.users_listed', { subjectId: null, detail: { offset: page.offset, limit: page.limit } });
+    return { items: items.map(toPublicUser), total, offset: page.offset, limit: page.limit };
   }
 
-  /** A malformed id names no account: 404 like a missing one (and never reaches PostgreSQL's uuid parser). */
-  async get(id: string): Promise<User> {
-    const user = isUuid(id) ? await this.repository.findById(id.toLowerCase()) : null;
-    return user ?? Promise.reject(notFound());
+  async get(id: string): Promise<Static<typeof PublicUser>> {
+    const user = await this.find(id);
+    await this.deps.audit.record('admin.user_read', { subjectId: user.id });
+    return toPublicUser(user);
   }
 
-  async update(id: string, changes: AccountChanges): Promise<User> {
-    return this.updater.update(await this.get(id), changes);
+  /** The account's live sessions; `currentId` is the session of the superuser's own token. */
+  async listSessions(id: string, currentId: string | null): Promise<Static<typeof SessionView>[]> {
+    const user = await this.find(id);
+    await this.deps.audit.record('admin.sessions_listed', { subjectId: user.id });
+    return this.deps.sessions.list(user.id, currentId);
+  }
+
+  /** Ends every session of the account (each ending is audited with the superuser as actor). */
+  async endSessions(id: string): Promise<void> {
+    await this.deps.sessions.endAll((await this.find(id)).id, 'revoked-by-superuser');
+  }
+
+  async update(id: string, changes: AccountChanges): Promise<Static<typeof PublicUser>> {
+    return toPublicUser(await this.deps.updater.update(await this.find(id), changes));
   }
 
   async delete(id: string): Promise<void> {
-    await this.updater.delete(await this.get(id));
+    await this.deps.updater.delete(await this.find(id));
+  }
+
+  /** A malformed id names no account: 404 like a missing one (and never reaches PostgreSQL's uuid parser). */
+  private async find(id: string): Promise<User> {
+    const user = isUuid(id) ? await this.deps.repository.findById(id.toLowerCase()) : null;
+    return user ?? Promise.reject(notFound());
   }
 }

@@ -71,11 +71,12 @@ export class UsersRepository {
     return row === undefined ? null : toUser(row);
   }
 
-  async insert(user: NewUserRow, db: Kysely<Database> = this.db): Promise<User> {
+  /** In the transaction that also writes the account's 'user.registered' event. */
+  async insert(user: NewUserRow, trx: Transaction<Database>): Promise<User> {
     const now = new Date();
     const row = { created_at: now, updated_at: now, ...user, email: user.email?.toLowerCase() ?? null };
-    await db.insertInto('users').values(row).execute();
-    const created = await db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
+    await trx.insertInto('users').values(row).execute();
+    const created = await trx.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
     return toUser(created);
   }
 
@@ -118,23 +119,4 @@ export class UsersRepository {
     const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
-}
-
-/** The public part of a user, as another user sees it; the email only for the user themself and superusers. */
-export function toUserSummary(user: Pick<User, 'id' | 'username' | 'email'>, viewer: Pick<Principal, 'id' | 'isSuperuser'>) {
-  const mayReadEmail = viewer.id === user.id || viewer.isSuperuser;
-  return { id: user.id, name: user.username, ...(mayReadEmail && user.email !== null ? { email: user.email } : {}) };
-}
-
-export function toPublicUser(user: User) {
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.username,
-    is_active: user.isActive,
-    is_superuser: user.isSuperuser,
-    is_verified: user.isVerified,
-    created_at: user.createdAt.toISOString(),
-    updated_at: user.updatedAt.toISOString(),
-  };
 }

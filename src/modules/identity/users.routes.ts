@@ -19,8 +19,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; cooki
       },
     },
     async (request, reply) => {
-      const user = await users.signUp(request.body.username, request.body.password, request.ip);
-      return reply.code(201).send({ id: user.id, username: user.username });
+      return reply.code(201).send(await users.signUp(request.body.username, request.body.password, request.ip));
     },
   );
 

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Static } from 'typebox';
+import type { Principal } from '../../core/principal.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { RequestRefusedError, invalidInput, ThrottledError } from '../../core/errors.js';
 import type { RequestThrottle } from './request-throttle.js';
@@ -10,6 +12,7 @@ import type { AccountEvent, AccountEvents } from './account-events.js';
 import type { AuditLog } from '../audit/audit.service.js';
 import type { ClientInfo, SessionsService, TokenPair } from './sessions.service.js';
 import { toPrincipal, type User, type UsersRepository } from './users.repository.js';
+import type { PublicUser, SignUpResponse, UserSummary } from './users.schemas.js';
 
 export const usernameTakenMessage = 'That username is already taken. Please try another one.';
 /** The seed's words for a taken email on `POST /api/users`. */
@@ -118,7 +121,7 @@ export class UsersService {
     return this.deps.signUpThrottle.hit('sign-up', { address });
   }
 
-  async signUp(username: string, password: string, address: string): Promise<User> {
+  async signUp(username: string, password: string, address: string): Promise<Static<typeof SignUpResponse>> {
     await this.assertSignUpAllowed(address);
     this.assertPasswordAllowed(password);
     if ((await this.deps.users.findByUsername(username)) !== null) throw new RequestRefusedError(usernameTakenMessage);
@@ -132,7 +135,7 @@ export class UsersService {
       throw error;
     }
     await this.emit({ type: 'registered', user });
-    return user;
+    return { id: user.id, username: user.username };
   }
 
   /** Creates the account and its 'user.registered' event in one transaction. */
@@ -247,4 +250,29 @@ export class UsersService {
     const user = await this.deps.users.findById(userId);
     return user === null ? null : toPrincipal(user);
   };
+}
+
+/*
+ * Users as the API shows them. Every response carrying a user is built by one of these, typed from its response
+ * schema, so a field added to User (a hash, a secret) reaches no answer unless a schema and a mapper name it.
+ */
+
+/** A user as they and superusers see it (UserRead): never the password hash or the token state. */
+export function toPublicUser(user: User): Static<typeof PublicUser> {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.username,
+    is_active: user.isActive,
+    is_superuser: user.isSuperuser,
+    is_verified: user.isVerified,
+    created_at: user.createdAt.toISOString(),
+    updated_at: user.updatedAt.toISOString(),
+  };
+}
+
+/** The public part of a user, as another user sees it; the email only for the user themself and superusers. */
+export function toUserSummary(user: Pick<User, 'id' | 'username' | 'email'>, viewer: Pick<Principal, 'id' | 'isSuperuser'>): Static<typeof UserSummary> {
+  const mayReadEmail = viewer.id === user.id || viewer.isSuperuser;
+  return { id: user.id, name: user.username, ...(mayReadEmail && user.email !== null ? { email: user.email } : {}) };
 }

@@ -1,3 +1,4 @@
+import type { Static } from 'typebox';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import { RequestRefusedError, ForbiddenError, NotFoundError, DomainError } from '../../core/errors.js';
 import { found } from '../../core/found.js';
@@ -6,11 +7,12 @@ import type { Cleaning, CleaningsRepository } from '../cleanings/cleanings.repos
 import { cleaningNotFound } from '../cleanings/cleanings.service.js';
 import type { UsersRepository } from '../identity/index.js';
 import type { Offer, OffersRepository } from './offers.repository.js';
+import type { Offer as OfferView } from './offers.schemas.js';
 
 export const offerNotFound = (): DomainError => new NotFoundError('No offer found for that user on this cleaning job.');
 const alreadyAccepted = (): DomainError => new RequestRefusedError('This cleaning job already has an accepted offer.');
 
-export function toOfferPublic(offer: Offer) {
+export function toOfferPublic(offer: Offer): Static<typeof OfferView> {
   return {
     cleaning_id: offer.cleaningId,
     user_id: offer.userId,

@@ -1,8 +1,10 @@
+import type { Static } from 'typebox';
 import type { Principal } from '../../core/principal.js';
 import { NotFoundError, DomainError } from '../../core/errors.js';
 import { found } from '../../core/found.js';
 import type { UsersRepository } from '../identity/index.js';
 import type { Profile, ProfilesRepository } from './profiles.repository.js';
+import type { Profile as ProfileView } from './profiles.schemas.js';
 
 const userNotFound = (): DomainError => new NotFoundError('No user found with that username.');
 
@@ -14,7 +16,7 @@ export interface ProfileUpdateInput {
 }
 
 /** The profile as the API shows it. An account whose row is missing shows an empty profile with null timestamps. */
-function toProfilePublic(user: { id: string; username: string }, profile: Profile | null) {
+function toProfilePublic(user: { id: string; username: string }, profile: Profile | null): Static<typeof ProfileView> {
   return {
     user_id: user.id,
     username: user.username,

@@ -6,11 +6,11 @@ import { toBool, type Database, type TodoRow } from '../../db/schema.js';
 export interface Todo {
   id: number;
   content: string;
-  is_done: boolean;
+  isDone: boolean;
 }
 
 function toTodo(row: Pick<TodoRow, 'id' | 'content' | 'is_done'>): Todo {
-  return { id: row.id, content: row.content, is_done: toBool(row.is_done) };
+  return { id: row.id, content: row.content, isDone: toBool(row.is_done) };
 }
 
 /** Every query is scoped to the owner: another user's todo is indistinguishable from a missing one. */
@@ -44,7 +44,7 @@ export class TodosRepository {
     if (hasReturning(this.db)) return toTodo(await insert.returning(['id', 'content', 'is_done']).executeTakeFirstOrThrow());
     // MySQL: the row is exactly what was written, under the id the server assigned.
     const { insertId } = await insert.executeTakeFirstOrThrow();
-    return { id: Number(insertId), content, is_done: isDone };
+    return { id: Number(insertId), content, isDone };
   }
 
   async setDone(ownerId: string, id: number, isDone: boolean): Promise<Todo | null> {

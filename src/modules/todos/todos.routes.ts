@@ -18,7 +18,7 @@ export const todosRoutes: FastifyPluginAsyncTypebox<{ todos: TodosService; authe
   app.get(
     '/todos',
     { schema: { operationId: 'listTodos', ...common, summary: "The caller's todos, oldest first unless order=DESC", querystring: ListQuery, response: { 200: TodoList, ...errors } } },
-    async (request) => ({ todos: await todos.list(callerOf(request).id, request.query.order ?? 'ASC') }),
+    async (request) => todos.list(callerOf(request).id, request.query.order ?? 'ASC'),
   );
 
   app.get(
@@ -30,10 +30,7 @@ export const todosRoutes: FastifyPluginAsyncTypebox<{ todos: TodosService; authe
   app.post(
     '/todos',
     { schema: { operationId: 'createTodo', ...common, summary: 'Add a todo', body: CreateTodoBody, response: { 201: Todo, ...errors } } },
-    async (request, reply) => {
-      const todo = await todos.create(callerOf(request).id, request.body.content, request.body.is_done);
-      return reply.code(201).send(todo);
-    },
+    async (request, reply) => reply.code(201).send(await todos.create(callerOf(request).id, request.body.content, request.body.is_done)),
   );
 
   app.patch(
