@@ -279,7 +279,7 @@ function createMarketplace(database: DatabaseHandle, usersRepository: Identity['
       users: usersRepository,
     }),
     profiles,
-    feed: new FeedService(new FeedRepository(database.db), usersRepository),
+    feed: new FeedService(new FeedRepository(database.db)),
   };
 }
 

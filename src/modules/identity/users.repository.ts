@@ -64,12 +64,6 @@ export class UsersRepository {
   }
 
   /** Several users in one query (a feed page's owners, for example); unknown ids are simply absent. */
-  async findByIds(ids: readonly string[]): Promise<User[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
-    return rows.map(toUser);
-  }
-
   /** Usernames are unique without regard to case (see the lower(username) index). */
   async findByUsername(username: string): Promise<User | null> {
     // MySQL indexes lower(username) as the generated column username_lower; MariaDB only uses it by that name.
