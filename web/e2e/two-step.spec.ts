@@ -87,7 +87,10 @@ test('two-step verification: enrol with the QR code, recovery codes once, log in
   await openFromMenu(console_, 'Admin');
   await console_.getByLabel('Search by name or email').fill(lost.name);
   await console_.getByRole('button', { name: 'Search' }).click();
+  // The unfiltered first page is on screen until the search answers: wait for the one matching row.
+  await expect(console_).toHaveURL(/q=/);
   const row = console_.getByRole('list', { name: 'Accounts' }).getByRole('listitem');
+  await expect(row).toHaveCount(1);
   await expect(row).toContainText('two-step on');
   await console_.getByRole('button', { name: `Turn off two-step verification for ${lost.name}` }).click();
   await expect(row).not.toContainText('two-step on');

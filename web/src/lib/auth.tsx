@@ -18,7 +18,7 @@ interface AuthState {
   /** Starts a session with a log-in's answer; resolves once the account is known. */
   logIn(grant: Grant): Promise<CurrentUser>;
   logOut(): Promise<void>;
-  /** The session ended on the server by the user's own action (confirming a new email ends every session). */
+  /** The session ended on the server by the user's own action (a new email confirmed without this session's token). */
   forgetSession(): void;
   /** The account changed (verified email, new name): read it again. */
   refreshUser(): Promise<void>;

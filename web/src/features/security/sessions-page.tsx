@@ -7,7 +7,6 @@ import { accountLinks, SectionNav } from '@/components/section-nav';
 import { StepUpFields } from '@/components/step-up-fields';
 import { useAuth } from '@/lib/auth';
 import { fieldError } from '@/lib/errors';
-import { describeDevice } from '@/lib/user-agent';
 import { endOtherSessions, endSession, listSessions, securityKeys, type SessionView } from './api';
 import { useStepUp } from './use-step-up';
 
@@ -20,7 +19,7 @@ function SessionRow({ item }: { item: SessionView }) {
     mutationFn: () => (item.current ? logOut() : endSession(item.id)),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: securityKeys.sessions }),
   });
-  const device = describeDevice(item.user_agent);
+  const device = item.client;
   return (
     <li className={item.current ? 'session-row session-current' : 'session-row'}>
       <div className="user-main">
