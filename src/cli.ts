@@ -1,9 +1,8 @@
-import { CommandError, createSuperuserUsage, importUsage } from './cli/command-error.js';
+import { CommandError, createSuperuserUsage, importUsage, seedUsage } from './cli/command-error.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { loadEnvFile } from './config/load-env-file.js';
-import { databaseUnreachable, isConnectionFailure, StartupError } from './config/startup-errors.js';
-import { migrateToLatest } from './db/migrator.js';
-import { createDatabase } from './infra/database.js';
+import { StartupError } from './config/startup-errors.js';
+import { runMigrations } from './db/run-migrations.js';
 
 loadEnvFile();
 
@@ -13,6 +12,7 @@ Commands:
   migrate            Run every pending database migration (safe to run from several processes at once)
   create-superuser   Create an active, verified superuser account
   import             Bring in accounts (and todos) from the tutorial apps' databases
+  seed               Fill the database with demo data and print how to log in (npm run seed)
 
 ${createSuperuserUsage}
 
@@ -24,26 +24,18 @@ Applies every pending database migration to DATABASE_URL (or the SQLite file und
 Safe to run from several processes at once: the migrator takes a lock. Prints the migrations it applied.`;
 
 /** What `<command> --help` prints. */
-const usages: Record<string, string> = { migrate: migrateUsage, 'create-superuser': createSuperuserUsage };
+const usages: Record<string, string> = { migrate: migrateUsage, 'create-superuser': createSuperuserUsage, import: importUsage, seed: seedUsage };
 
 async function migrate(): Promise<void> {
-  const config = loadConfig();
-  const database = await createDatabase(config);
-  try {
-    const result = await migrateToLatest(database.db).catch((error: unknown) => {
-      throw isConnectionFailure(error) ? new StartupError(databaseUnreachable(config, error, 'to run migrations')) : error;
-    });
-    const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
-    console.log(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`);
-  } finally {
-    await database.close();
-  }
+  const applied = await runMigrations(loadConfig(), 'to run migrations');
+  console.log(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`);
 }
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   migrate,
   // Loaded only when used: it brings in the whole app, which `migrate` does not need.
   'create-superuser': async (args) => (await import('./cli/create-superuser.js')).createSuperuser(loadConfig(), args),
+  seed: async () => (await import('./cli/seed.js')).seed(loadConfig()),
   import: async (args) => {
     const summary = await (await import('./cli/import.js')).runImport(loadConfig(), args);
     if (summary.failed !== null) process.exitCode = 1;

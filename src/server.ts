@@ -1,10 +1,8 @@
-import { buildApp } from './app.js';
+import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig } from './config/config.js';
 import { startupBanner } from './config/banner.js';
 import { loadEnvFile } from './config/load-env-file.js';
-import { usesPrettyLogs } from './http/logging.js';
-import { describeListenError, StartupError } from './config/startup-errors.js';
-import { buildWebAppIfMissing } from './modules/web-app/build-if-missing.js';
+import { checkListenable, checkWritableDirectories, describeListenError, StartupError } from './config/startup-errors.js';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(`Usage: npm start   (npm run dev restarts on changes; npm run start:prod runs the build in dist/)
@@ -28,9 +26,21 @@ try {
   throw error;
 }
 
-buildWebAppIfMissing(config);
-let app: Awaited<ReturnType<typeof buildApp>>;
+let app: FastifyInstance;
 try {
+  // What a person most often gets wrong is checked before the app and its libraries are loaded (seconds on a
+  // busy machine), so a taken port or an unwritable DATA_DIR answers at once. buildApp checks the directories too.
+  checkWritableDirectories(config);
+  await checkListenable(config);
+  // A database server that does not answer, likewise: migrated before the app loads (buildApp's own pass then
+  // finds nothing pending). SQLite is a file, checked above with DATA_DIR.
+  if (config.migrateOnStart && config.databaseUrl !== null) {
+    const { runMigrations } = await import('./db/run-migrations.js');
+    await runMigrations(config, 'to migrate on start (MIGRATE_ON_START)');
+  }
+  const { buildWebAppIfMissing } = await import('./modules/web-app/build-if-missing.js');
+  buildWebAppIfMissing(config);
+  const { buildApp } = await import('./app.js');
   app = await buildApp(config);
 } catch (error) {
   // Start-up problems a person can fix get one line naming the setting, not a stack trace.
@@ -64,6 +74,7 @@ process.once('SIGINT', () => void shutdown('SIGINT'));
 try {
   const address = await app.listen({ host: config.host, port: config.port });
   const banner = startupBanner(config, address);
+  const { usesPrettyLogs } = await import('./http/logging.js');
   // Pretty logs show the text alone; JSON logs carry the same facts as fields for machines.
   if (usesPrettyLogs(config)) app.log.info(banner.text);
   else app.log.info(banner.fields, banner.text);

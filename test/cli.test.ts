@@ -88,6 +88,46 @@ for (const dialect of dialects) {
       assert.equal(await t.app.context.usersRepository.findByEmail(email), null);
     });
 
+    test('seed fills the database through the services; the printed credentials log in; a second run refuses and changes nothing', async () => {
+      const seeded = await cli(t.env, 'seed');
+      assert.equal(seeded.code, 0, seeded.stderr);
+      const superuserPassword = /superuser\s+demo_admin\s+\(admin@demo\.example\)\s+password: (\S+)/.exec(seeded.stdout)?.[1];
+      const userPassword = /password of each: (\S+)/.exec(seeded.stdout)?.[1];
+      assert.ok(superuserPassword && userPassword, seeded.stdout);
+      assert.match(seeded.stdout, /http:\/\/\S+\/docs/);
+
+      const admin = await logIn(t, 'admin@demo.example', superuserPassword);
+      assert.equal(admin.statusCode, 200, admin.body);
+      const adminHeaders = { authorization: `Bearer ${admin.json().access_token}` };
+      const everyone = (await t.inject({ method: 'GET', url: '/api/users?limit=100', headers: adminHeaders })).json();
+      const demoNames = everyone.items.map((u: { name: string }) => u.name).filter((name: string) => name.startsWith('demo_'));
+      assert.deepEqual(demoNames.sort(), ['demo_admin', 'demo_alice', 'demo_bob', 'demo_carol', 'demo_dave']);
+
+      const alice = await t.inject({ method: 'POST', url: '/users/log-in', payload: { username: 'demo_alice', password: userPassword } });
+      assert.equal(alice.statusCode, 200, alice.body);
+      const headers = { authorization: `Bearer ${alice.json().access_token}` };
+      assert.equal((await t.inject({ method: 'GET', url: '/todos', headers })).json().todos.length, 3);
+      const mine = (await t.inject({ method: 'GET', url: '/api/cleanings', headers })).json() as { id: number; name: string }[];
+      const statuses = new Set<string>();
+      for (const cleaning of mine) {
+        for (const offer of (await t.inject({ method: 'GET', url: `/api/cleanings/${cleaning.id}/offers`, headers })).json()) statuses.add(offer.status);
+      }
+      assert.deepEqual([...statuses].sort(), ['completed', 'pending', 'rejected']);
+      const bob = await t.inject({ method: 'POST', url: '/users/log-in', payload: { username: 'demo_bob', password: userPassword } });
+      const bobHeaders = { authorization: `Bearer ${bob.json().access_token}` };
+      const garage = ((await t.inject({ method: 'GET', url: '/api/cleanings', headers: bobHeaders })).json() as { id: number }[])[0]!;
+      const garageOffers = (await t.inject({ method: 'GET', url: `/api/cleanings/${garage.id}/offers`, headers: bobHeaders })).json();
+      assert.deepEqual(garageOffers.map((o: { status: string }) => o.status).sort(), ['accepted', 'rejected']);
+      const stats = (await t.inject({ method: 'GET', url: '/api/users/demo_bob/evaluations/stats', headers })).json();
+      assert.equal(stats.total_evaluations, 2);
+      assert.equal((await t.inject({ method: 'GET', url: '/api/feed/cleanings', headers })).json().length, 5);
+
+      const again = await cli(t.env, 'seed');
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /^Already seeded: .*demo_admin exists.*Nothing was changed\./);
+      assert.equal((await t.inject({ method: 'GET', url: '/api/users?limit=100', headers: adminHeaders })).json().total, everyone.total);
+    });
+
     test('an unknown command prints the usage and exits 2', { skip: dialect !== 'sqlite' }, async () => {
       const run = await cli(t.env, 'make-coffee');
       assert.equal(run.code, 2);
@@ -104,6 +144,8 @@ describe('--help', () => {
       ['src/cli.ts', ['--help'], /^Usage: npm run cli -- <command>/],
       ['src/cli.ts', ['migrate', '--help'], /^Usage: npm run migrate/],
       ['src/cli.ts', ['create-superuser', '--help'], /^Usage: npm run cli -- create-superuser/],
+      ['src/cli.ts', ['import', '--help'], /^Usage: npm run cli -- import/],
+      ['src/cli.ts', ['seed', '--help'], /^Usage: npm run seed/],
       ['scripts/write-openapi.ts', ['--help'], /^Usage: npm run openapi/],
       ['bench/run.ts', ['-h'], /^Usage: npm run bench/],
     ];

@@ -63,6 +63,19 @@ for (const dialect of dialects) {
       assert.equal((await t.inject({ method: 'POST', url: '/api/cleanings/1/nothing' })).statusCode, 404);
     });
 
+    test('a missing file under a static route is 404, not 405; a wrong method there is still 405', async () => {
+      for (const method of ['GET', 'HEAD'] as const) {
+        const missing = await t.inject({ method, url: '/docs/static/no-such-file.js' });
+        assert.equal(missing.statusCode, 404, `${method}: ${missing.body}`);
+        assert.equal(missing.headers.allow, undefined);
+        if (method === 'GET') assert.deepEqual(missing.json(), { detail: 'Not Found' });
+      }
+      assert.equal((await t.inject({ method: 'GET', url: '/docs/static/swagger-ui.css' })).statusCode, 200);
+      const wrongMethod = await t.inject({ method: 'POST', url: '/docs/static/no-such-file.js' });
+      assert.equal(wrongMethod.statusCode, 405);
+      assert.equal(wrongMethod.headers.allow, 'GET, HEAD');
+    });
+
     test('odd bodies never produce a 500', async () => {
       const user = await newUser(t);
       const bodies: [string, string][] = [

@@ -69,6 +69,22 @@ describe('start-up failures as real processes', () => {
     assert.doesNotMatch(run.lines[0]!, /hunter2|Migration unknown/);
   });
 
+  test('npm run migrate against a server that accepts the connection and never answers gives up, names DATABASE_URL and exits 1', async () => {
+    // A firewall that swallows packets, or a port forward to nothing: no refusal ever comes, only silence.
+    const held: net.Socket[] = [];
+    const silent = net.createServer((socket) => void held.push(socket));
+    const port = await freePort();
+    await new Promise<void>((resolve) => silent.listen(port, '127.0.0.1', resolve));
+    try {
+      const run = await runToExit('src/cli.ts', ['migrate'], { DATA_DIR: dataDir, DATABASE_URL: `postgres://spruce@127.0.0.1:${port}/spruce` });
+      assert.equal(run.code, 1);
+      assertOneLine(run.lines, new RegExp(`^Cannot connect to the database at DATABASE_URL=postgres://spruce@127\\.0\\.0\\.1:${port}/spruce to run migrations .*: check DATABASE_URL`));
+    } finally {
+      for (const socket of held) socket.destroy();
+      silent.close();
+    }
+  });
+
   test('npm run migrate against a MySQL server without that database names DATABASE_URL and exits 1', { skip: process.env.TEST_MYSQL_URL ? false : 'TEST_MYSQL_URL is not set' }, async () => {
     const url = new URL(process.env.TEST_MYSQL_URL as string);
     url.pathname = '/spruce_no_such_database';

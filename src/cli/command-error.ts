@@ -8,6 +8,13 @@ export const createSuperuserUsage = `Usage: npm run cli -- create-superuser --em
 The password is read from SPRUCE_PASSWORD, or asked for (twice, hidden) when run on a terminal.
 The account is created active, verified and superuser.`;
 
+export const seedUsage = `Usage: npm run seed   (or: npm run cli -- seed)
+
+Fills the database (DATABASE_URL, or the SQLite file under DATA_DIR) with demo data through the services: a
+superuser, four users with todos and profiles, cleaning jobs with offers (completed, accepted, rejected, pending)
+and evaluations. Passwords are made for this run and printed with how to log in. Refuses a database that has
+been seeded already, and NODE_ENV=production.`;
+
 export const importUsage = `Usage: npm run cli -- import <todo-app|fastapi-users> --from <url> [--dry-run] [--batch-size <n>]
 
   todo-app        the ToDo tutorial's MySQL database (tables user and todo): --from mysql://user:pass@host:3306/db

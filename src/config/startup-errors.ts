@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { Config } from './config.js';
 
@@ -79,6 +80,26 @@ export function checkWritableDirectories(config: Config): void {
       throw new StartupError(`${setting}: ${directory} cannot be written (${code ?? (error as Error).message}): set ${setting} to a directory this user can write.`);
     }
   }
+}
+
+/**
+ * Fails at once, naming PORT or HOST, when HOST:PORT cannot be listened on: asked before the app is loaded, so
+ * the answer comes in a moment instead of after building everything. A port taken in between is still reported
+ * by the real listen, with the same line.
+ */
+export async function checkListenable(config: Pick<Config, 'host' | 'port'>): Promise<void> {
+  if (config.port === 0) return;
+  const probe = net.createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ host: config.host, port: config.port, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    const line = describeListenError(error, config);
+    throw line === null ? error : new StartupError(line);
+  }
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
 
 /** The one line for a failure to listen, naming PORT or HOST; null when it is something else. */

@@ -41,6 +41,8 @@ export function registerDocsUi(app: FastifyInstance, { prefix, document, uiOptio
       throw error;
     });
     const response = await (await ui).inject({ method: request.method as 'GET' | 'HEAD', url: request.url, headers: { accept: request.headers.accept ?? '*/*' } });
+    // The inner app's 404 has Fastify's own shape; the API answers {"detail": "Not Found"} from its one handler.
+    if (response.statusCode === 404) return reply.callNotFound();
     for (const [name, value] of Object.entries(response.headers)) {
       if (!connectionHeaders.has(name) && value !== undefined) void reply.header(name, value);
     }

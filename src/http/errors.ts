@@ -137,7 +137,11 @@ export function toHttpError(error: DomainError): HttpError {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const allowed = methodsAtPath(app, request.url);
-    if (allowed.length > 0) {
+    // A route that answers this very method and then finds nothing (a missing file under a wildcard such as
+    // /docs/*) says 404: only a method no route at the path answers is a 405. OPTIONS here means CORS's catch-all
+    // passed on a request that is not a preflight, so the path has no OPTIONS of its own.
+    const routedMethod = request.method !== 'OPTIONS' && allowed.includes(request.method);
+    if (allowed.length > 0 && !routedMethod) {
       void reply.code(405).header('Allow', allowed.join(', ')).send({ detail: 'Method Not Allowed' });
       return;
     }

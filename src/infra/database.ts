@@ -69,17 +69,21 @@ async function openSqlite(file: string): Promise<SqliteDatabase.Database> {
   return database;
 }
 
-/** PostgreSQL or MySQL/MariaDB as DATABASE_URL says, SQLite without it; only the chosen driver is loaded. */
+/**
+ * PostgreSQL or MySQL/MariaDB as DATABASE_URL says, SQLite without it; only the chosen driver is loaded.
+ * `connectTimeoutMs` bounds the wait for a server that does not answer (5 s; shorter where a person waits).
+ */
 export async function createDatabase(
   config: Pick<Config, 'databaseUrl' | 'sqlitePath' | 'databasePoolSize' | 'databasePreparedStatements'>,
+  { connectTimeoutMs = 5_000 }: { connectTimeoutMs?: number } = {},
 ): Promise<DatabaseHandle> {
-  if (config.databaseUrl !== null && isMysqlUrl(config.databaseUrl)) return createMysqlDatabase(config.databaseUrl, config.databasePoolSize);
+  if (config.databaseUrl !== null && isMysqlUrl(config.databaseUrl)) return createMysqlDatabase(config.databaseUrl, config.databasePoolSize, connectTimeoutMs);
   if (config.databaseUrl !== null) {
     const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
       max: config.databasePoolSize,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: connectTimeoutMs,
       idleTimeoutMillis: 30_000,
       ...(config.databasePreparedStatements ? { Client: preparingClient(pg.Client) } : {}),
     });
@@ -141,9 +145,15 @@ export function mysqlConnectionOptions(url: string) {
   };
 }
 
-async function createMysqlDatabase(url: string, poolSize: number): Promise<DatabaseHandle> {
+async function createMysqlDatabase(url: string, poolSize: number, connectTimeoutMs: number): Promise<DatabaseHandle> {
   const { createPool: createMysqlPool } = await import('mysql2');
-  const pool = createMysqlPool({ ...mysqlConnectionOptions(url), connectionLimit: poolSize, maxIdle: poolSize, idleTimeout: 30_000 });
+  const pool = createMysqlPool({
+    ...mysqlConnectionOptions(url),
+    connectTimeout: connectTimeoutMs,
+    connectionLimit: poolSize,
+    maxIdle: poolSize,
+    idleTimeout: 30_000,
+  });
   const db = new Kysely<Database>({
     dialect: new MysqlDialect({
       pool,

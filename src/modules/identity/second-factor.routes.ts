@@ -41,10 +41,7 @@ export const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOpt
         response: { 200: TotpEnrolment, 400: Detail, 401: Detail, 409: Detail, 422: Detail, 429: Detail },
       },
     },
-    async (request) => {
-      const enrolment = await secondFactor.startEnrolment(callerOf(request).id, request.body.current_password, request.ip);
-      return { secret: enrolment.secret, uri: enrolment.uri, qr_svg: enrolment.qrSvg };
-    },
+    async (request) => secondFactor.startEnrolment(callerOf(request).id, request.body.current_password, request.ip),
   );
 
   app.post(
@@ -60,7 +57,7 @@ export const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOpt
         response: { 200: RecoveryCodes, 400: Detail, 401: Detail, 409: Detail, 422: Detail, 429: Detail },
       },
     },
-    async (request) => ({ recovery_codes: await secondFactor.confirm(callerOf(request).id, request.body.code) }),
+    async (request) => secondFactor.confirm(callerOf(request).id, request.body.code),
   );
 
   app.delete(
@@ -96,7 +93,7 @@ export const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOpt
     },
     async (request) => {
       const { current_password, code } = request.body;
-      return { recovery_codes: await secondFactor.replaceRecoveryCodes(callerOf(request).id, { currentPassword: current_password, code }, request.ip) };
+      return secondFactor.replaceRecoveryCodes(callerOf(request).id, { currentPassword: current_password, code }, request.ip);
     },
   );
 

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import type { Static } from 'typebox';
 import type { Clock } from '../../core/clock.js';
 import { ConflictError, invalidInput, NotAuthenticatedError, RequestRefusedError, ThrottledError } from '../../core/errors.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -9,6 +10,7 @@ import { AccountErrorCode } from './error-codes.js';
 import { passwordFingerprint, type MfaChallenges } from './mfa-challenges.js';
 import type { RequestThrottle } from './request-throttle.js';
 import type { SecondFactorRepository } from './second-factor.repository.js';
+import type { RecoveryCodes, TotpEnrolment } from './second-factor.schemas.js';
 import type { SecretBox } from './secret-box.js';
 import type { ClientInfo, TokenPair } from './sessions.service.js';
 import { looksLikeTotpCode, newRecoveryCodes, newTotpSecret, qrCodeSvg, recoveryCodeHash, totpStepOf, totpUri } from './totp.js';
@@ -35,12 +37,6 @@ export interface StepUpProof {
   currentPassword?: string | undefined;
   /** A TOTP code, or a recovery code (anything not shaped as six digits). */
   code?: string | undefined;
-}
-
-export interface Enrolment {
-  secret: string;
-  uri: string;
-  qrSvg: string;
 }
 
 export type CodeMethod = 'totp' | 'recovery-code';
@@ -76,7 +72,7 @@ export class SecondFactorService {
   }
 
   /** Starts (or restarts) an enrolment: a new secret, not in force until confirmed with a code from it. */
-  async startEnrolment(userId: string, currentPassword: string, address: string): Promise<Enrolment> {
+  async startEnrolment(userId: string, currentPassword: string, address: string): Promise<Static<typeof TotpEnrolment>> {
     const user = await this.account(userId);
     if (user.mfaEnabled) throw new ConflictError(AccountErrorCode.MFA_ALREADY_ENABLED);
     await this.assertPassword(user, currentPassword, address, AccountErrorCode.MFA_INVALID_CURRENT_PASSWORD);
@@ -95,11 +91,11 @@ export class SecondFactorService {
       throw error;
     }
     const uri = totpUri(secret, this.deps.issuer, user.email ?? user.username);
-    return { secret, uri, qrSvg: await qrCodeSvg(uri) };
+    return { secret, uri, qr_svg: await qrCodeSvg(uri) };
   }
 
   /** The first code from the app turns TOTP on; answers the recovery codes, which are never shown again. */
-  async confirm(userId: string, code: string): Promise<string[]> {
+  async confirm(userId: string, code: string): Promise<Static<typeof RecoveryCodes>> {
     const user = await this.account(userId);
     if (user.mfaEnabled) throw new ConflictError(AccountErrorCode.MFA_ALREADY_ENABLED);
     const factor = await this.deps.repository.findFactor(user.id);
@@ -122,7 +118,7 @@ export class SecondFactorService {
     if (!confirmed) throw new ConflictError(AccountErrorCode.MFA_ENROLMENT_NOT_STARTED);
     await this.refundTry(user);
     await this.deps.users.notify({ ...user, mfaEnabled: true }, 'mfa-enabled');
-    return codes;
+    return { recovery_codes: codes };
   }
 
   /** Turns TOTP off; needs the current password and a code (TOTP or recovery). */
@@ -152,7 +148,7 @@ export class SecondFactorService {
   }
 
   /** New recovery codes in place of all earlier ones; needs the current password and a code. */
-  async replaceRecoveryCodes(userId: string, proof: StepUpProof, address: string): Promise<string[]> {
+  async replaceRecoveryCodes(userId: string, proof: StepUpProof, address: string): Promise<Static<typeof RecoveryCodes>> {
     const user = await this.account(userId);
     if (!user.mfaEnabled) throw new ConflictError(AccountErrorCode.MFA_NOT_ENABLED);
     await this.assertStepUp(user, proof, address, AccountErrorCode.MFA_INVALID_CURRENT_PASSWORD);
@@ -162,7 +158,7 @@ export class SecondFactorService {
       await this.deps.audit.record('mfa.recovery_codes_replaced', { subjectId: user.id }, trx);
     });
     await this.deps.users.notify(user, 'recovery-codes-replaced');
-    return codes;
+    return { recovery_codes: codes };
   }
 
   /**
