@@ -58,6 +58,7 @@ import { registerDevOutbox } from './modules/dev-outbox/dev-outbox.js';
 import { emailVerificationRoutes } from './modules/email-verification/email-verification.routes.js';
 import { EmailVerificationService } from './modules/email-verification/email-verification.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { ServiceStatus, serviceStatusRoutes } from './modules/service-status/index.js';
 import { OffersRepository } from './modules/offers/offers.repository.js';
 import { offersRoutes } from './modules/offers/offers.routes.js';
 import { OffersService } from './modules/offers/offers.service.js';
@@ -158,15 +159,22 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const serveWebApp = webAppBuilt(config.webAppDir);
   if (serveWebApp) await app.register(webAppPlugin, { prefix: webAppPrefix.slice(0, -1), root: config.webAppDir });
   else app.log.info({ dir: config.webAppDir }, 'web app not built (npm run build:web); serving the API only');
-  await app.register(healthRoutes, {
-    ...(serveWebApp ? { browserHome: { path: webAppPrefix, wantsHtml } } : {}),
-    readiness: [
-      { name: 'database', check: () => context.database.ping() },
-      { name: 'store', check: () => context.store.ping() },
-      ...(schema === null ? [] : [{ name: 'migrations', check: async () => (schema.ready ? true : 'pending') }]),
-    ],
-  });
+  const readiness = [
+    { name: 'database', check: () => context.database.ping() },
+    { name: 'store', check: () => context.store.ping() },
+    ...(schema === null ? [] : [{ name: 'migrations', check: async () => (schema.ready ? true : 'pending') }]),
+  ];
+  await app.register(healthRoutes, { ...(serveWebApp ? { browserHome: { path: webAppPrefix, wantsHtml } } : {}), readiness });
   const { authenticator } = context;
+  const status = new ServiceStatus({
+    checks: readiness,
+    database: context.database,
+    jobs: context.jobs,
+    metrics: context.metrics,
+    redis: config.redisUrl !== null,
+    clock: context.clock,
+  });
+  await app.register(serviceStatusRoutes, { prefix: '/api', status, authenticator });
   const cookieMaxAgeSeconds = config.sessionMaxSeconds;
   await app.register(usersRoutes, { users: context.users, cookieMaxAgeSeconds });
   await app.register(emailVerificationRoutes, { emailVerification: context.emailVerification, authenticator });
@@ -271,7 +279,7 @@ function createMarketplace(database: DatabaseHandle, usersRepository: Identity['
       users: usersRepository,
     }),
     profiles,
-    feed: new FeedService(new FeedRepository(database.db), usersRepository),
+    feed: new FeedService(new FeedRepository(database.db)),
   };
 }
 

@@ -71,6 +71,42 @@ for (const dialect of dialects) {
       assert.deepEqual(past.items, []);
     });
 
+    test('GET /api/users?q= finds accounts by part of the name or email, without regard to case, and counts only those', async () => {
+      const tag = uniqueName('Srch').toLowerCase();
+      const names = [`${tag}_one`, `${tag.toUpperCase()}x2`];
+      const ids: string[] = [];
+      for (const name of names) {
+        const res = await t.inject({ method: 'POST', url: '/api/users', payload: { new_user: { email: `${name.toLowerCase()}@example.com`, name, password: apiPassword } } });
+        assert.equal(res.statusCode, 201, res.body);
+        ids.push(res.json().id);
+      }
+      const search = async (q: string, extra = '') => {
+        const res = await as(admin, 'GET', `/api/users?q=${encodeURIComponent(q)}${extra}`);
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json() as { items: { id: string }[]; total: number; offset: number; limit: number };
+      };
+      const both = await search(tag.toUpperCase());
+      assert.deepEqual(both.items.map((u) => u.id), ids);
+      assert.equal(both.total, 2);
+      // By email only (the second name has no underscore before "x2"; its address has the same text).
+      assert.deepEqual((await search(`${tag}x2@example`)).items.map((u) => u.id), [ids[1]]);
+      // `_` and `%` match themselves, not any character: "<tag>_" finds only the name with an underscore there.
+      assert.deepEqual((await search(`${tag}_`)).items.map((u) => u.id), [ids[0]]);
+      assert.equal((await search('%')).total, 0);
+      assert.equal((await search('!')).total, 0);
+      // Paged like the full list, the total still counting every match.
+      assert.deepEqual(await search(tag, '&offset=1&limit=1'), { items: [both.items[1]], total: 2, offset: 1, limit: 1 });
+      assert.equal((await search('no-such-account-anywhere')).total, 0);
+    });
+
+    test('a bad search is 422', async () => {
+      for (const query of ['q=', `q=${'a'.repeat(101)}`]) {
+        const res = await as(admin, 'GET', `/api/users?${query}`);
+        assert.equal(res.statusCode, 422, query);
+        assert.deepEqual(res.json().detail[0].loc, ['query', 'q']);
+      }
+    });
+
     test('bad paging is 422', async () => {
       for (const query of ['limit=0', 'limit=101', 'limit=-1', 'offset=-1', 'limit=ten', 'offset=1.5']) {
         const res = await as(admin, 'GET', `/api/users?${query}`);

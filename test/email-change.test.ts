@@ -32,8 +32,9 @@ for (const dialect of dialects) {
     const me = (headers: { authorization: string }) => t.inject({ method: 'GET', url: '/api/users/me', headers });
     const patchMe = (user: { headers: { authorization: string } }, payload: object) =>
       t.inject({ method: 'PATCH', url: '/api/users/me', headers: user.headers, payload });
-    const confirm = (token: string | undefined, remoteAddress?: string) =>
-      t.inject({ method: 'POST', url: '/api/auth/confirm-email', payload: { token }, ...(remoteAddress ? { remoteAddress } : {}) });
+    const confirm = (token: string | undefined, remoteAddress?: string, headers?: { authorization: string }) =>
+      t.inject({ method: 'POST', url: '/api/auth/confirm-email', payload: { token }, ...(remoteAddress ? { remoteAddress } : {}), ...(headers ? { headers } : {}) });
+    const refresh = (refreshToken: string) => t.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token: refreshToken } });
     const mailsTo = (to: string, subject: string) => mails.filter((m) => m.to === to && m.subject === subject);
     const newAddress = () => `${uniqueName('moved')}@example.com`;
 
@@ -101,6 +102,44 @@ for (const dialect of dialects) {
       assert.equal((await logIn(t, user.email, apiPassword)).json().detail, 'LOGIN_BAD_CREDENTIALS');
       await settled();
       assert.equal(mailsTo(user.email, changedSubject).length, 1, 'the old address hears the change happened');
+    });
+
+    test('confirmed with an access token of the account, every session but that one ends; it refreshes on', async () => {
+      const user = await apiUser(t);
+      const here = (await logIn(t, user.email, apiPassword)).json();
+      const elsewhere = (await logIn(t, user.email, apiPassword)).json();
+      const target = newAddress();
+      assert.equal((await patchMe({ headers: bearer(here.access_token) }, { email: target, current_password: apiPassword })).statusCode, 200);
+      const confirmed = await confirm(changeTokens.get(target), undefined, bearer(here.access_token));
+      assert.equal(confirmed.statusCode, 200, confirmed.body);
+      assert.equal(confirmed.json().email, target);
+
+      // Access tokens issued before the change die, the caller's too (issue 9); its session refreshes on.
+      assert.equal((await me(bearer(here.access_token))).statusCode, 401);
+      assert.equal((await refresh(elsewhere.refresh_token)).statusCode, 401);
+      const renewed = await refresh(here.refresh_token);
+      assert.equal(renewed.statusCode, 200, renewed.body);
+      const after = await me(bearer(renewed.json().access_token));
+      assert.equal(after.statusCode, 200);
+      assert.equal(after.json().email, target);
+      const sessions = await t.inject({ method: 'GET', url: '/api/users/me/sessions', headers: bearer(renewed.json().access_token) });
+      assert.deepEqual(sessions.json().map((s: { current: boolean }) => s.current), [true]);
+    });
+
+    test('confirmed with no token, or with another account’s, every session of the account ends', async () => {
+      for (const caller of ['none', 'stranger'] as const) {
+        const user = await apiUser(t);
+        const session = (await logIn(t, user.email, apiPassword)).json();
+        const stranger = await apiUser(t);
+        const target = newAddress();
+        assert.equal((await patchMe(user, { email: target, current_password: apiPassword })).statusCode, 200);
+        const confirmed = await confirm(changeTokens.get(target), undefined, caller === 'stranger' ? stranger.headers : undefined);
+        assert.equal(confirmed.statusCode, 200, confirmed.body);
+        assert.equal((await refresh(session.refresh_token)).statusCode, 401, caller);
+        assert.equal((await me(user.headers)).statusCode, 401, caller);
+        // The stranger's own session is untouched.
+        assert.equal((await me(stranger.headers)).statusCode, 200, caller);
+      }
     });
 
     test('the token works once, only the latest request counts, and a password change cancels it', async () => {

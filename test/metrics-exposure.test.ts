@@ -62,6 +62,22 @@ for (const dialect of dialects) {
       assert.ok(worst < maxScrapeBytes, `${worst} bytes with every status on each of ${routes.length} routes`);
     });
 
+    test('stays under 64 KB however many routes are added: past the first pairs, routes share the series "other"', async () => {
+      const { metrics } = t.app.context;
+      const statuses = [200, 201, 204, 301, 400, 401, 403, 404, 405, 409, 413, 414, 415, 422, 429, 500, 503];
+      // Three hundred routes with long patterns, every method, every status, every latency bucket.
+      const longRoute = (i: number) => `/api/some-long-feature-name-${i}/:first_parameter_id/nested-resources/:second_parameter_id/actions`;
+      for (let i = 0; i < 300; i++) {
+        for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+          for (const [index, status] of statuses.entries()) metrics.observeRequest(method, longRoute(i), status, index / 4);
+        }
+      }
+      const body = (await t.inject({ method: 'GET', url: '/metrics' })).body;
+      assert.ok(Buffer.byteLength(body) < maxScrapeBytes, `${Buffer.byteLength(body)} bytes`);
+      assert.match(body, /spruce_http_requests_total\{method="other",route="other",status="5xx"\} [1-9]/);
+      assert.doesNotMatch(body, /some-long-feature-name-299\//);
+    });
+
     test('concurrent scrapes share one rendering', async () => {
       const { registry } = t.app.context.metrics;
       const render = registry.metrics.bind(registry);

@@ -161,9 +161,12 @@ for (const dialect of dialects) {
       try {
         const statuses = await hit(t, 6);
         assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200]);
+        // Only the limited requests are timed: each would wait on ioredis's reconnects (seconds) if the limiter queued
+        // its commands; the sign-up below also hashes and loads the password dictionaries, which a loaded machine
+        // stretches past any fair bound.
+        assert.ok(Date.now() - started < 5_000, 'a dead Redis costs no long waits');
         const signUp = await t.inject({ method: 'POST', url: '/users/sign-up', payload: { username: `down${randomBytes(3).toString('hex')}`, password: 'correct-horse-9' } });
         assert.equal(signUp.statusCode, 201);
-        assert.ok(Date.now() - started < 5_000, 'a dead Redis costs no long waits');
       } finally {
         await t.close();
       }

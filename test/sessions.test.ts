@@ -172,15 +172,22 @@ for (const dialect of dialects) {
         const user = await newUser(t);
         const one = await todoLogIn(user.username);
         const two = await todoLogIn(user.username);
+        const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0';
+        const fromFirefox = await t.inject({ method: 'POST', url: '/users/log-in', payload: { username: user.username, password: testPassword }, headers: { 'user-agent': firefox } });
+        assert.equal(fromFirefox.statusCode, 200);
         const res = await mySessions(one.access_token);
         assert.equal(res.statusCode, 200);
-        const list = res.json() as { id: string; current: boolean; user_agent: string; ip: string }[];
-        assert.ok(list.length >= 2);
-        assert.deepEqual(Object.keys(list[0] as object).sort(), ['created_at', 'current', 'id', 'ip', 'last_used_at', 'user_agent']);
+        const list = res.json() as { id: string; current: boolean; user_agent: string; client: string; ip: string }[];
+        assert.ok(list.length >= 3);
+        assert.deepEqual(Object.keys(list[0] as object).sort(), ['client', 'created_at', 'current', 'id', 'ip', 'last_used_at', 'user_agent']);
         const current = list.filter((s) => s.current);
         assert.equal(current.length, 1);
         assert.equal(current[0]?.user_agent, 'test-agent/1');
-        const other = list.find((s) => !s.current) as { id: string };
+        assert.equal(current[0]?.client, 'test-agent');
+        // The client in a few words, read by the same function the security notices use; the full text stays.
+        const firefoxSession = list.find((s) => s.user_agent === firefox);
+        assert.equal(firefoxSession?.client, 'Firefox on Linux');
+        const other = list.find((s) => !s.current && s.user_agent === 'test-agent/1') as { id: string };
 
         assert.equal((await t.inject({ method: 'DELETE', url: `/api/users/me/sessions/${other.id}`, headers: bearer(one.access_token) })).statusCode, 204);
         assert.equal((await todos(two.access_token)).statusCode, 401);
@@ -229,6 +236,7 @@ for (const dialect of dialects) {
         const list = await t.inject({ method: 'GET', url: `/api/users/${user.id}/sessions`, headers: admin.headers });
         assert.equal(list.statusCode, 200);
         assert.ok(list.json().length >= 1);
+        assert.ok(list.json().some((s: { client: string; current: boolean }) => s.client === 'test-agent' && !s.current));
         assert.equal((await t.inject({ method: 'GET', url: `/api/users/${user.id}/sessions`, headers: user.headers })).statusCode, 403);
         assert.equal((await t.inject({ method: 'DELETE', url: `/api/users/${user.id}/sessions`, headers: user.headers })).statusCode, 403);
         assert.equal((await t.inject({ method: 'GET', url: '/api/users/00000000-0000-0000-0000-000000000000/sessions', headers: admin.headers })).statusCode, 404);

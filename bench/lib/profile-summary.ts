@@ -55,6 +55,20 @@ export function summarizeProfile(file: string): string {
     const key = outermost ?? '(not in a package)';
     byOutermostPackage.set(key, (byOutermostPackage.get(key) ?? 0) + ms);
   }
+  // Inclusive by function: each sample counts once for every distinct function on its stack, which shows what a
+  // hook or a log line costs with everything it calls (self time spreads that over many small functions).
+  const byFunctionInclusive = new Map<string, number>();
+  for (const [id, ms] of selfMs) {
+    const seen = new Set<string>();
+    for (let current: number | undefined = id; current !== undefined; current = parentOf.get(current)) {
+      const { functionName, url, lineNumber } = byId.get(current)!.callFrame;
+      if (url === '') continue;
+      const key = `${functionName || '(anonymous)'} ${owner(url, functionName)}:${lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      byFunctionInclusive.set(key, (byFunctionInclusive.get(key) ?? 0) + ms);
+    }
+  }
   const top = (map: Map<string, number>, n: number) =>
     [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, ms]) => `  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`);
   return [
@@ -66,6 +80,9 @@ export function summarizeProfile(file: string): string {
     '',
     'time by the outermost package on the stack (inclusive):',
     ...top(byOutermostPackage, 20),
+    '',
+    'heaviest functions (inclusive: with what they call):',
+    ...top(byFunctionInclusive, Number(process.env.BENCH_PROFILE_TOP ?? 60)),
   ].join('\n');
 }
 

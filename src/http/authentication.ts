@@ -24,21 +24,37 @@ export const bearerSecurity: { [scheme: string]: string[] }[] = [{ bearerAuth: [
 /** A hook for routes that need a caller: any token that is missing or not honoured gives the same 401. */
 export function requireUser(authenticator: Authenticator) {
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-    const header = request.headers.authorization;
-    const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (match === null) throw notAuthorized();
-    const authenticated = await authenticator.authenticate(match[1] as string);
-    if (authenticated === null) throw notAuthorized();
-    request.principal = authenticated.principal;
-    request.tokenClaims = authenticated.claims;
-    // The audit log records who acted, and in which session.
-    const context = currentRequestContext();
-    if (context !== undefined) {
-      context.actorId = authenticated.principal.id;
-      context.actorIsSuperuser = authenticated.principal.isSuperuser;
-      context.sessionId = sessionIdOf(request);
-    }
+    if (!(await identify(authenticator, request))) throw notAuthorized();
   };
+}
+
+/**
+ * A hook for routes anyone may call that do more for a caller with a token (confirming an email keeps the
+ * caller's session): a missing or dead token is simply no caller, as the route works without one.
+ */
+export function optionalUser(authenticator: Authenticator) {
+  return async function authenticateIfAny(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    await identify(authenticator, request);
+  };
+}
+
+/** Sets the request's principal and claims from an honoured bearer token; false when there is none. */
+async function identify(authenticator: Authenticator, request: FastifyRequest): Promise<boolean> {
+  const header = request.headers.authorization;
+  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (match === null) return false;
+  const authenticated = await authenticator.authenticate(match[1] as string);
+  if (authenticated === null) return false;
+  request.principal = authenticated.principal;
+  request.tokenClaims = authenticated.claims;
+  // The audit log records who acted, and in which session.
+  const context = currentRequestContext();
+  if (context !== undefined) {
+    context.actorId = authenticated.principal.id;
+    context.actorIsSuperuser = authenticated.principal.isSuperuser;
+    context.sessionId = sessionIdOf(request);
+  }
+  return true;
 }
 
 /** After requireUser: only superusers pass; others learn nothing more than 403. */

@@ -4,6 +4,19 @@ import type { DatabaseHandle } from './database.js';
 /** Job counts by state (waiting, active, delayed, failed, …) as the job queue reports them. */
 export type JobQueueDepthReader = () => Promise<Record<string, number>>;
 
+export interface RequestTotals {
+  /** Requests answered since start, over every route. */
+  requests: number;
+  /** The same, by status class ("2xx", "4xx", ...). */
+  byStatusClass: Record<string, number>;
+  durationSecondsSum: number;
+  durationCount: number;
+  /** Cumulative counts of requests answered within `le` seconds (the histogram's buckets, +Inf left out). */
+  durationBuckets: { le: number; count: number }[];
+  /** Job attempts that threw in this process since start. */
+  jobsFailed: number;
+}
+
 /**
  * The Prometheus metrics of one app instance. Each instance has its own registry rather than prom-client's
  * global one, so tests (and a process that builds two apps) never collide on metric names.
@@ -13,11 +26,11 @@ export class Metrics {
 
   /*
    * Every label set costs a line per scrape (a histogram's, one per bucket and three more), and a scrape must stay
-   * under 64 KB however the routes are called: with exact status codes per route and eleven buckets it passed
-   * 400 KB. So per route there are status classes (at most four) and latency in four buckets a factor of four or
-   * five apart (10 ms, 50 ms, 250 ms, 1 s); exact status codes are counted once for the whole API. Latency is by
-   * route pattern alone, not method too: the methods of one path share a histogram, which keeps the worst case
-   * under the limit as routes are added (55 routes by method passed 68 KB).
+   * under 64 KB however the routes are called and however many routes there are. So per route there are status
+   * classes (at most four) and latency in four buckets a factor of four or five apart (10 ms, 50 ms, 250 ms, 1 s);
+   * exact status codes are counted once for the whole API; and only the first `maxRouteSeries` method and route
+   * pairs to answer get series of their own. Later ones, in practice the rarely used routes, share the method and
+   * route `other` (see observeRequest), so adding routes no longer adds lines to the scrape.
    */
   readonly httpRequests = new Counter({
     name: 'spruce_http_requests_total',
@@ -40,6 +53,13 @@ export class Metrics {
     buckets: [0.01, 0.05, 0.25, 1],
     registers: [this.registry],
   });
+
+  /** How many method and route pairs get series of their own; with the longest route patterns that is under 40 KB. */
+  static readonly maxRouteSeries = 40;
+  /** The method and route label of the pairs past that limit. */
+  static readonly otherRoute = 'other';
+  /** The pairs that have series of their own. */
+  private readonly routesWithSeries = new Set<string>();
 
   /** The counter and histogram children of each label set seen, so a request costs one map lookup, not three label hashes. */
   private readonly requestSeries = new Map<
@@ -102,16 +122,57 @@ export class Metrics {
     const key = `${method} ${route} ${statusCode}`;
     let series = this.requestSeries.get(key);
     if (series === undefined) {
-      series = {
-        count: this.httpRequests.labels({ method, route, status: `${Math.floor(statusCode / 100)}xx` }),
-        byCode: this.httpResponses.labels({ status_code: String(statusCode) }),
-        duration: this.httpRequestDuration.labels({ route }),
-      };
+      series = this.seriesFor(method, route, statusCode);
       this.requestSeries.set(key, series);
     }
     series.count.inc();
     series.byCode.inc();
     series.duration.observe(seconds);
+  }
+
+  private seriesFor(method: string, route: string, statusCode: number) {
+    const pair = `${method} ${route}`;
+    if (!this.routesWithSeries.has(pair)) {
+      if (this.routesWithSeries.size < Metrics.maxRouteSeries) {
+        this.routesWithSeries.add(pair);
+      } else {
+        method = Metrics.otherRoute;
+        route = Metrics.otherRoute;
+      }
+    }
+    return {
+      count: this.httpRequests.labels({ method, route, status: `${Math.floor(statusCode / 100)}xx` }),
+      byCode: this.httpResponses.labels({ status_code: String(statusCode) }),
+      duration: this.httpRequestDuration.labels({ route }),
+    };
+  }
+
+  /**
+   * The request and job counters summed over every route, as the admin console's status page reads them: totals
+   * since the process started (the page takes differences between two readings for rates and mean latency).
+   */
+  async totals(): Promise<RequestTotals> {
+    const [requests, durations, jobsFailed] = await Promise.all([this.httpRequests.get(), this.httpRequestDuration.get(), this.jobsFailed.get()]);
+    const byClass: Record<string, number> = {};
+    for (const { labels, value } of requests.values) byClass[String(labels.status)] = (byClass[String(labels.status)] ?? 0) + value;
+    const buckets = new Map<number, number>();
+    let sum = 0;
+    let count = 0;
+    for (const { metricName, labels, value } of durations.values) {
+      // prom-client adds the bucket's bound as an `le` label its types do not declare.
+      const le = (labels as Record<string, string | number | undefined>).le;
+      if (metricName?.endsWith('_sum')) sum += value;
+      else if (metricName?.endsWith('_count')) count += value;
+      else if (metricName?.endsWith('_bucket') && le !== '+Inf') buckets.set(Number(le), (buckets.get(Number(le)) ?? 0) + value);
+    }
+    return {
+      requests: Object.values(byClass).reduce((a, b) => a + b, 0),
+      byStatusClass: byClass,
+      durationSecondsSum: sum,
+      durationCount: count,
+      durationBuckets: [...buckets].sort(([a], [b]) => a - b).map(([le, n]) => ({ le, count: n })),
+      jobsFailed: jobsFailed.values.reduce((a, { value }) => a + value, 0),
+    };
   }
 
   /**

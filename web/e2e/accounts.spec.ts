@@ -79,7 +79,12 @@ test('sign up with a name only, then add an email and confirm it by code', async
   await expect(page.getByRole('status').filter({ hasText: `${email} is confirmed` })).toBeVisible();
   await expect(page.getByText('confirmed', { exact: true })).toBeVisible();
 
-  // A deep link opened while logged out comes back to its page after log-in.
+  // A reload keeps the session (the refresh cookie); a deep link opened while logged out comes back to its page
+  // after log-in.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
   await page.goto('/app/todos');
   await expect(page).toHaveURL(/\/app\/log-in\?next=%2Ftodos/);
   await page.getByLabel('Email or name').fill(name);

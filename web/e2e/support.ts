@@ -64,7 +64,7 @@ export async function createAccount(request: APIRequestContext, prefix: string):
   return { name, password };
 }
 
-/** Logs in through the log-in page; the token then lives in this page's memory only. */
+/** Logs in through the log-in page: the access token lives in the page's memory, the refresh token in its HttpOnly cookie. */
 export async function logIn(page: Page, identifier: string, secret = password): Promise<void> {
   await page.goto('/app/log-in');
   await page.getByLabel('Email or name').fill(identifier);
@@ -73,7 +73,24 @@ export async function logIn(page: Page, identifier: string, secret = password): 
   await expect(page.getByRole('heading', { level: 1, name: 'Cleaning jobs' })).toBeVisible();
 }
 
-/** Follows a link in the header, as a person would (a page.goto would reload and drop the in-memory session). */
+/** Follows a link in the header, as a person would (no reload: the access token stays in memory). */
 export async function openFromMenu(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+}
+
+/** Collects what the page's Content-Security-Policy refused (console messages), to expect none at the end. */
+export function watchCspRefusals(page: Page): string[] {
+  const refused: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());
+  });
+  return refused;
+}
+
+/** The page as it is now, on a 360 px phone: nothing runs off the side. The viewport is put back afterwards. */
+export async function expectFitsPhone(page: Page): Promise<void> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  if (before !== null) await page.setViewportSize(before);
 }

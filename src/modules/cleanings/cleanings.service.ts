@@ -41,7 +41,11 @@ export function toCleaningPublic(cleaning: Cleaning): Static<typeof CleaningView
  * A cleaning with its owner, as the detail route and the feed show it (phresh's `CleaningPublic`): the owner's
  * public part only, whoever `viewer` is, and their email only when the viewer is the owner or a superuser.
  */
-export function toCleaningWithOwner(cleaning: Cleaning, owner: User, viewer: Pick<Principal, 'id' | 'isSuperuser'>): Static<typeof CleaningWithOwner> {
+export function toCleaningWithOwner(
+  cleaning: Cleaning,
+  owner: Pick<User, 'id' | 'username' | 'email'>,
+  viewer: Pick<Principal, 'id' | 'isSuperuser'>,
+): Static<typeof CleaningWithOwner> {
   return { ...toCleaningPublic(cleaning), owner: toUserSummary(owner, viewer) };
 }
 

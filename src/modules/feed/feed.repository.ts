@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { preparedQuery } from '../../db/prepared-query.js';
 import { toDate, type Database } from '../../db/schema.js';
 import { toCleaning, type Cleaning } from '../cleanings/cleanings.repository.js';
+import type { User } from '../identity/index.js';
 
 export type FeedEventType = 'is_create' | 'is_update';
 
@@ -13,6 +14,8 @@ export interface FeedPosition {
 
 export interface FeedEvent {
   cleaning: Cleaning;
+  /** The parts of the owner a feed item may show (see toUserSummary). */
+  owner: Pick<User, 'id' | 'username' | 'email'>;
   eventType: FeedEventType;
   eventTimestamp: Date;
 }
@@ -24,7 +27,8 @@ type FeedRow = Awaited<ReturnType<ReturnType<FeedRepository['pageQuery']>['execu
  * its latest update (at updated_at, always later than created_at). A cleaning has at most one event per
  * timestamp, so (event_timestamp, id) orders all events totally and is the cursor. Each stream is read newest
  * first from its own index, starting after the cursor and stopping after `limit` rows, so a page costs about
- * 2 x limit index entries however deep it is.
+ * 2 x limit index entries however deep it is. The owner's public columns come in the same query (a primary-key
+ * join on those rows), so a page is one round trip.
  */
 export class FeedRepository {
   // Both shapes of a page, compiled once (see preparedQuery): from the top, and after a cursor.
@@ -66,16 +70,20 @@ export class FeedRepository {
       .unionAll(this.db.selectFrom(updates.as('updates')).selectAll());
     return this.db
       .selectFrom(events.as('events'))
-      .selectAll()
-      .orderBy('event_timestamp', 'desc')
-      .orderBy('id', 'desc')
+      .innerJoin('users', 'users.id', 'events.owner_id')
+      .selectAll('events')
+      .select(['users.username as owner_username', 'users.email as owner_email'])
+      .orderBy('events.event_timestamp', 'desc')
+      .orderBy('events.id', 'desc')
       .limit(limit);
   }
 
   async page(after: FeedPosition | null, limit: number): Promise<FeedEvent[]> {
     const rows = after === null ? await this.firstPage(limit) : await this.pageAfter(after.timestamp, after.id, limit);
+    // Inner join: the foreign key cascades, so only an owner deleted this very moment can drop an event.
     return rows.map((row) => ({
       cleaning: toCleaning(row),
+      owner: { id: row.owner_id, username: row.owner_username, email: row.owner_email },
       eventType: row.event_type,
       eventTimestamp: toDate(row.event_timestamp),
     }));

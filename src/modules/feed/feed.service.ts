@@ -2,7 +2,6 @@ import type { Static } from 'typebox';
 import { invalidInput } from '../../core/errors.js';
 import type { Principal } from '../../core/principal.js';
 import { toCleaningWithOwner } from '../cleanings/cleanings.service.js';
-import type { UsersRepository } from '../identity/index.js';
 import { decodeCursor, encodeCursor, isSupportedInstant } from './feed-cursor.js';
 import type { FeedPosition, FeedRepository } from './feed.repository.js';
 import { parseStartingDate } from './starting-date.js';
@@ -18,10 +17,7 @@ export interface FeedRequest {
 }
 
 export class FeedService {
-  constructor(
-    private readonly feed: FeedRepository,
-    private readonly users: UsersRepository,
-  ) {}
+  constructor(private readonly feed: FeedRepository) {}
 
   /** One page, newest first, and the cursor of the next page (null on the last one). */
   async cleanings(request: FeedRequest): Promise<{ items: Static<typeof FeedItem>[]; nextCursor: string | null }> {
@@ -29,19 +25,12 @@ export class FeedService {
     // One row more than asked tells whether another page exists without a count.
     const events = await this.feed.page(after, request.chunkSize + 1);
     const page = events.slice(0, request.chunkSize);
-    const owners = new Map((await this.users.findByIds(page.map((event) => event.cleaning.ownerId))).map((user) => [user.id, user]));
-    const items: Static<typeof FeedItem>[] = [];
-    for (const event of page) {
-      const owner = owners.get(event.cleaning.ownerId);
-      // The foreign key cascades, so an owner can only be missing when the account was deleted a moment ago.
-      if (owner === undefined) continue;
-      items.push({
-        ...toCleaningWithOwner(event.cleaning, owner, request.viewer),
-        event_type: event.eventType,
-        event_timestamp: event.eventTimestamp.toISOString(),
-        row_number: items.length + 1,
-      });
-    }
+    const items: Static<typeof FeedItem>[] = page.map((event, index) => ({
+      ...toCleaningWithOwner(event.cleaning, event.owner, request.viewer),
+      event_type: event.eventType,
+      event_timestamp: event.eventTimestamp.toISOString(),
+      row_number: index + 1,
+    }));
     const last = page.at(-1);
     const nextCursor =
       events.length > request.chunkSize && last !== undefined ? encodeCursor({ timestamp: last.eventTimestamp, id: last.cleaning.id }) : null;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { allowedMethods } from '../../http/allowed-methods.js';
-import { bearerSecurity, callerOf, requireUser, sessionIdOf } from '../../http/authentication.js';
+import { bearerSecurity, callerOf, optionalUser, requireUser, sessionIdOf } from '../../http/authentication.js';
 import { clearRefreshCookie, sendTokenPair } from './refresh-cookie.js';
 import { TokenPairResponse } from './sessions.schemas.js';
 import type { Authenticator } from './authenticator.js';
@@ -166,15 +166,21 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.post(
     '/auth/confirm-email',
     {
+      onRequest: optionalUser(authenticator),
       schema: {
         operationId: 'confirmEmail',
         ...auth,
-        summary: 'Confirm a new email with the token mailed to it; it replaces the old one, verified, and every older token of the account stops working',
+        summary:
+          'Confirm a new email with the token mailed to it; it replaces the old one, verified, and every older access token of the account stops working. ' +
+          'Every session of the account ends, but the caller’s when the request carries an access token of that account (it refreshes on); without one, all end',
+        // The bearer token is optional: with one of the account, its session is kept.
+        security: [...bearerSecurity, {}],
         body: VerifyBody,
         response: { 200: PublicUser, 400: Detail, 422: Detail, 429: Detail, 503: Detail },
       },
     },
-    async (request) => accounts.confirmEmailChange(request.body.token, request.ip),
+    async (request) =>
+      accounts.confirmEmailChange(request.body.token, request.ip, request.principal === null ? null : { userId: request.principal.id, sessionId: sessionIdOf(request) }),
   );
 
   app.get(

@@ -54,9 +54,17 @@ export const AdminUpdateBody = Type.Object({
 /** Any text: a malformed id is a 404 like a missing one, decided by the service. */
 export const UserIdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
 
-export const PageQuery = Type.Object({
+export const UserListQuery = Type.Object({
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Only accounts whose name or email contains this text, without regard to case (`%` and `_` match themselves)',
+      examples: ['alice'],
+    }),
+  ),
 });
 export const UserPage = Type.Object({
   items: Type.Array(PublicUser),

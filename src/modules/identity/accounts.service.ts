@@ -9,7 +9,7 @@ import { toPublicUser, type Registration, type UsersService } from './users.serv
 import type { PublicUser } from './users.schemas.js';
 import type { AccountTokens } from './account-tokens.js';
 import type { AccountUpdater } from './account-updater.js';
-import type { EmailChanges } from './email-change.js';
+import type { ConfirmingCaller, EmailChanges } from './email-change.js';
 import { AccountErrorCode } from './error-codes.js';
 import type { RequestThrottle } from './request-throttle.js';
 import type { SecondFactorService, StepUpProof } from './second-factor.service.js';
@@ -162,9 +162,9 @@ export class AccountsService {
   }
 
   /** The new address confirmed from its mailbox: it replaces the old one, and every older token stops working. */
-  async confirmEmailChange(token: string, address: string): Promise<UserRead> {
+  async confirmEmailChange(token: string, address: string, caller: ConfirmingCaller | null = null): Promise<UserRead> {
     await this.deps.throttle.hit('confirm-email', { address });
-    return toPublicUser(await this.deps.emailChanges.confirm(token));
+    return toPublicUser(await this.deps.emailChanges.confirm(token, caller));
   }
 
   async deleteOwn(userId: string, proof: StepUpProof, address: string): Promise<void> {

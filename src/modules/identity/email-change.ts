@@ -24,6 +24,12 @@ export interface EmailChangesDeps {
   lifetimeSeconds: number;
 }
 
+/** Who confirms, when the request carries an honoured access token: its account and session. */
+export interface ConfirmingCaller {
+  userId: string;
+  sessionId: string | null;
+}
+
 const emailTaken = () => new RequestRefusedError(AccountErrorCode.UPDATE_USER_EMAIL_ALREADY_EXISTS);
 const badToken = () => new RequestRefusedError(AccountErrorCode.CHANGE_EMAIL_BAD_TOKEN);
 
@@ -54,10 +60,12 @@ export class EmailChanges {
   }
 
   /**
-   * Moves the account to the confirmed address, verified (the token came from its mailbox), and ends every token
-   * issued before: whoever held one may be who the owner is locking out.
+   * Moves the account to the confirmed address, verified (the token came from its mailbox), and ends every access
+   * token issued before and every session but the caller's: whoever held one may be who the owner is locking out.
+   * The caller's session is kept only when it is the account's own (the link opened where the owner is logged in);
+   * its access token dies too, and its refresh token gets a new one.
    */
-  async confirm(token: string): Promise<User> {
+  async confirm(token: string, caller: ConfirmingCaller | null = null): Promise<User> {
     const claims = this.deps.tokens.readEmailChangeToken(token);
     const user = claims === null ? null : await this.deps.repository.findById(claims.userId);
     if (
@@ -81,8 +89,9 @@ export class EmailChanges {
         const result = await this.deps.repository.update(user.id, { email: claims.to, is_verified: true, tokens_valid_after: new Date() }, { trx });
         if (result === null) return null;
         await this.deps.audit.record('email.changed', { subjectId: user.id }, trx);
-        // The confirmation comes from a mailbox, not from a session: every session of the account ends.
-        ended = await this.deps.sessions.endAllIn(trx, user.id, 'email-changed');
+        // The confirmation comes from a mailbox: every session of the account ends but the one confirming, if any.
+        const keep = caller !== null && caller.userId === user.id ? caller.sessionId : null;
+        ended = await this.deps.sessions.endAllIn(trx, user.id, 'email-changed', keep);
         return result;
       });
     } catch (error) {

@@ -25,11 +25,12 @@ export const SessionView = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
   last_used_at: Type.String({ format: 'date-time' }),
   user_agent: Type.Union([Type.String(), Type.Null()]),
+  client: Type.String({ description: 'The user agent in a few words ("Firefox on Linux"); "Unknown client" without one' }),
   ip: Type.Union([Type.String(), Type.Null()]),
   current: Type.Boolean({ description: 'Whether this is the session of the token making the request' }),
 }, {
   title: 'Session',
-  examples: [{ id: '3f0c…', created_at: '2026-11-22T05:00:00.000Z', last_used_at: '2026-11-22T06:00:00.000Z', user_agent: 'Mozilla/5.0', ip: '203.0.113.9', current: true }],
+  examples: [{ id: '3f0c…', created_at: '2026-11-22T05:00:00.000Z', last_used_at: '2026-11-22T06:00:00.000Z', user_agent: 'Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0', client: 'Firefox on Linux', ip: '203.0.113.9', current: true }],
 });
 export const SessionList = Type.Array(SessionView, { title: 'SessionList' });
 

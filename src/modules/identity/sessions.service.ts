@@ -6,6 +6,7 @@ import type { Database } from '../../db/schema.js';
 import { NotAuthenticatedError, NotFoundError } from '../../core/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { AuditLog } from '../audit/audit.service.js';
+import { userAgentFamily } from './known-clients.js';
 import { keepEndedSessionsMs } from './prune.js';
 import type { Session, SessionsRepository } from './sessions.repository.js';
 import type { SessionView } from './sessions.schemas.js';
@@ -68,6 +69,7 @@ export function toSessionView(session: Session, currentId: string | null): Stati
     created_at: session.createdAt.toISOString(),
     last_used_at: session.lastUsedAt.toISOString(),
     user_agent: session.userAgent,
+    client: userAgentFamily(session.userAgent),
     ip: session.ip,
     current: session.id === currentId,
   };

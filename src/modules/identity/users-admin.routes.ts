@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { bearerSecurity, requireSuperuser, requireUser } from '../../http/authentication.js';
 import type { Authenticator } from './authenticator.js';
 import { Detail, PublicUser } from './users.schemas.js';
-import { AdminUpdateBody, PageQuery, UserIdParams, UserPage } from './accounts.schemas.js';
+import { AdminUpdateBody, UserIdParams, UserListQuery, UserPage } from './accounts.schemas.js';
 import type { UsersAdminService } from './users-admin.service.js';
 
 export interface UsersAdminRoutesOptions {
@@ -22,9 +22,9 @@ export const usersAdminRoutes: FastifyPluginAsyncTypebox<UsersAdminRoutesOptions
     '/users',
     {
       ...superuserOnly,
-      schema: { operationId: 'listUsers', ...common, summary: 'Every account, oldest first, a page at a time', querystring: PageQuery, response: { 200: UserPage, ...errors } },
+      schema: { operationId: 'listUsers', ...common, summary: 'Every account (or those matching `q`), oldest first, a page at a time', querystring: UserListQuery, response: { 200: UserPage, ...errors } },
     },
-    async (request) => admin.list({ offset: request.query.offset ?? 0, limit: request.query.limit ?? 50 }),
+    async (request) => admin.list({ offset: request.query.offset ?? 0, limit: request.query.limit ?? 50 }, request.query.q),
   );
 
   app.get(

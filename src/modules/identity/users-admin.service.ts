@@ -23,9 +23,11 @@ export interface UsersAdminDeps {
 export class UsersAdminService {
   constructor(private readonly deps: UsersAdminDeps) {}
 
-  async list(page: { offset: number; limit: number }): Promise<Static<typeof UserPage>> {
-    const [items, total] = await Promise.all([this.deps.repository.list(page), this.deps.repository.count()]);
-    await this.deps.audit.record('admin.users_listed', { subjectId: null, detail: { offset: page.offset, limit: page.limit } });
+  /** A page of every account, or of those whose name or email contains `search`; `total` counts the same set. */
+  async list(page: { offset: number; limit: number }, search?: string): Promise<Static<typeof UserPage>> {
+    const [items, total] = await Promise.all([this.deps.repository.list(page, search), this.deps.repository.count(search)]);
+    const detail = { offset: page.offset, limit: page.limit, ...(search === undefined ? {} : { search }) };
+    await this.deps.audit.record('admin.users_listed', { subjectId: null, detail });
     return { items: items.map(toPublicUser), total, offset: page.offset, limit: page.limit };
   }
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import { isMysql } from '../../db/dialect.js';
 import { toBool, toDate, toNullableDate, type Database, type NewUserRow, type UserRow, type UserUpdate } from '../../db/schema.js';
 import type { Principal } from '../../core/principal.js';
@@ -64,12 +64,6 @@ export class UsersRepository {
   }
 
   /** Several users in one query (a feed page's owners, for example); unknown ids are simply absent. */
-  async findByIds(ids: readonly string[]): Promise<User[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
-    return rows.map(toUser);
-  }
-
   /** Usernames are unique without regard to case (see the lower(username) index). */
   async findByUsername(username: string): Promise<User | null> {
     // MySQL indexes lower(username) as the generated column username_lower; MariaDB only uses it by that name.
@@ -109,11 +103,12 @@ export class UsersRepository {
     return row === undefined ? null : toUser(row);
   }
 
-  /** One page of every user, oldest first; id breaks ties so pages never overlap or skip. */
-  async list(page: { offset: number; limit: number }): Promise<User[]> {
+  /** One page of every user (or those matching `search`), oldest first; id breaks ties so pages never overlap or skip. */
+  async list(page: { offset: number; limit: number }, search?: string): Promise<User[]> {
     const rows = await this.db
       .selectFrom('users')
       .selectAll()
+      .where((eb) => matching(eb, search))
       .orderBy('created_at', 'asc')
       .orderBy('id', 'asc')
       .limit(page.limit)
@@ -122,8 +117,12 @@ export class UsersRepository {
     return rows.map(toUser);
   }
 
-  async count(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
+  async count(search?: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .where((eb) => matching(eb, search))
+      .select((eb) => eb.fn.countAll().as('total'))
+      .executeTakeFirstOrThrow();
     return Number(row.total);
   }
 
@@ -131,4 +130,15 @@ export class UsersRepository {
     const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
+}
+
+/**
+ * Accounts whose name or email contains `search`, without regard to case, on every dialect: both sides lower-cased
+ * (MySQL's binary collation would otherwise compare case), and LIKE's wildcards escaped with `!` (a backslash
+ * means different things in PostgreSQL's and MySQL's string literals), so `_` in a name matches only `_`.
+ */
+function matching(eb: ExpressionBuilder<Database, 'users'>, search: string | undefined) {
+  if (search === undefined || search === '') return eb.lit(true);
+  const pattern = `%${search.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  return eb.or([sql<boolean>`lower(username) like ${pattern} escape '!'`, sql<boolean>`email like ${pattern} escape '!'`]);
 }

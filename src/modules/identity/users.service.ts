@@ -326,7 +326,7 @@ export function toPublicUser(user: User): Static<typeof PublicUser> {
 }
 
 /** The public part of a user, as another user sees it; the email only for the user themself and superusers. */
-export function toUserSummary(user: User, viewer: Pick<Principal, 'id' | 'isSuperuser'>): Static<typeof UserSummary> {
+export function toUserSummary(user: Pick<User, 'id' | 'username' | 'email'>, viewer: Pick<Principal, 'id' | 'isSuperuser'>): Static<typeof UserSummary> {
   const mayReadEmail = viewer.id === user.id || viewer.isSuperuser;
   return { id: user.id, name: user.username, ...(mayReadEmail && user.email !== null ? { email: user.email } : {}) };
 }

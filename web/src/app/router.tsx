@@ -26,6 +26,7 @@ const todos = () => import('@/features/todos');
 const marketplace = () => import('@/features/marketplace');
 const profiles = () => import('@/features/profiles');
 const admin = () => import('@/features/admin');
+const security = () => import('@/features/security');
 
 export const router = createBrowserRouter(
   [
@@ -39,10 +40,15 @@ export const router = createBrowserRouter(
         { path: 'verify-email', lazy: async () => ({ Component: (await auth()).VerifyEmailPage }) },
         { path: 'forgot-password', lazy: async () => ({ Component: (await auth()).ForgotPasswordPage }) },
         { path: 'reset-password', lazy: async () => ({ Component: (await auth()).ResetPasswordPage }) },
+        { path: 'confirm-email', lazy: async () => ({ Component: (await security()).ConfirmEmailPage }) },
         {
           element: <RequireAuth />,
           children: [
             { path: 'account', lazy: async () => ({ Component: (await auth()).AccountPage }) },
+            { path: 'account/security', lazy: async () => ({ Component: (await security()).SecurityPage }) },
+            { path: 'account/two-step', lazy: async () => ({ Component: (await security()).TwoStepPage }) },
+            { path: 'account/sessions', lazy: async () => ({ Component: (await security()).SessionsPage }) },
+            { path: 'account/activity', lazy: async () => ({ Component: (await security()).ActivityPage }) },
             { path: 'todos', lazy: async () => ({ Component: (await todos()).TodosPage }) },
             { path: 'cleanings', lazy: async () => ({ Component: (await marketplace()).FeedPage }) },
             { path: 'cleanings/new', lazy: async () => ({ Component: (await marketplace()).NewCleaningPage }) },
@@ -53,7 +59,11 @@ export const router = createBrowserRouter(
             {
               path: 'admin',
               element: <RequireSuperuser />,
-              children: [{ path: 'users', lazy: async () => ({ Component: (await admin()).UsersPage }) }],
+              children: [
+                { path: 'users', lazy: async () => ({ Component: (await admin()).UsersPage }) },
+                { path: 'audit', lazy: async () => ({ Component: (await admin()).AuditPage }) },
+                { path: 'status', lazy: async () => ({ Component: (await admin()).StatusPage }) },
+              ],
             },
           ],
         },

@@ -18,6 +18,17 @@ const codeMessages: Record<string, string> = {
   UPDATE_USER_INVALID_PASSWORD: 'That password does not meet the rules.',
   UPDATE_USER_INVALID_CURRENT_PASSWORD: 'Your current password is wrong.',
   DELETE_USER_INVALID_CURRENT_PASSWORD: 'Your current password is wrong.',
+  CHANGE_EMAIL_BAD_TOKEN: 'This link is invalid, has expired, or a newer change replaced it. Ask for the change again.',
+  REFRESH_TOKEN_INVALID: 'Your session has ended. Log in again.',
+  // The second factor and the step-up rule.
+  LOGIN_MFA_REQUIRED: 'Enter the code from your authenticator app.',
+  MFA_TOKEN_INVALID: 'This log-in has expired or had too many wrong codes. Log in again.',
+  MFA_CODE_INVALID: 'That code is wrong or was already used.',
+  MFA_ALREADY_ENABLED: 'Two-step verification is already on.',
+  MFA_NOT_ENABLED: 'Two-step verification is off for this account.',
+  MFA_ENROLMENT_NOT_STARTED: 'Start again: ask for a new QR code.',
+  MFA_INVALID_CURRENT_PASSWORD: 'Your current password is wrong.',
+  END_SESSIONS_INVALID_CURRENT_PASSWORD: 'Your current password is wrong.',
 };
 
 function codeOf(detail: unknown): string | null {

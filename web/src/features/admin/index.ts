@@ -1,1 +1,3 @@
+export { AuditPage } from './audit-page';
+export { StatusPage } from './status-page';
 export { UsersPage } from './users-page';

@@ -5,6 +5,7 @@ import { Button } from '@/components/button';
 import { ErrorAlert, SuccessNote } from '@/components/feedback';
 import { TextField } from '@/components/field';
 import { Page } from '@/components/page';
+import { accountLinks, SectionNav } from '@/components/section-nav';
 import { useAuth, useCurrentUser } from '@/lib/auth';
 import { fieldError } from '@/lib/errors';
 import { sendEmailCode, verifyEmailCode } from './api';
@@ -65,6 +66,7 @@ export function AccountPage() {
   const [confirmed, setConfirmed] = useState<string | null>(null);
   return (
     <Page title="Your account" narrow>
+      <SectionNav label="Your account" links={accountLinks} />
       <dl className="facts">
         <dt>Name</dt>
         <dd>{user.name}</dd>

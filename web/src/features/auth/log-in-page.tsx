@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { Button } from '@/components/button';
 import { ErrorAlert, SuccessNote } from '@/components/feedback';
 import { TextField } from '@/components/field';
@@ -8,6 +8,7 @@ import { Page } from '@/components/page';
 import { useAuth } from '@/lib/auth';
 import { ApiError, fieldError } from '@/lib/errors';
 import { requestToken, requestVerifyLink } from './api';
+import { SecondStepForm } from './second-step-form';
 
 /** Only paths inside the app: `next` comes from the address bar, so it must not send anyone elsewhere. */
 function safeNext(next: string | null): string {
@@ -15,16 +16,24 @@ function safeNext(next: string | null): string {
 }
 
 export function LogInPage() {
-  const { logIn, endedBecause } = useAuth();
+  const { logIn, endedBecause, user } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
   const next = safeNext(new URLSearchParams(location.search).get('next'));
   const [identifier, setIdentifier] = useState('');
   const [password, setPassword] = useState('');
 
+  const [mfaToken, setMfaToken] = useState<string | null>(null);
   const login = useMutation({
-    mutationFn: async () => logIn(await requestToken(identifier.trim(), password)),
-    onSuccess: () => navigate(next, { replace: true }),
+    mutationFn: async () => {
+      const outcome = await requestToken(identifier.trim(), password);
+      if ('mfaToken' in outcome) {
+        setMfaToken(outcome.mfaToken);
+        return null;
+      }
+      return logIn(outcome.grant);
+    },
+    onSuccess: (user) => user !== null && navigate(next, { replace: true }),
   });
   const resend = useMutation({ mutationFn: () => requestVerifyLink(identifier.trim()) });
   const notVerified = login.error instanceof ApiError && login.error.code === 'LOGIN_USER_NOT_VERIFIED';
@@ -33,6 +42,25 @@ export function LogInPage() {
     event.preventDefault();
     login.mutate();
   };
+
+  // Already logged in (a reload of this page kept the session): go where the log-in would have led.
+  if (user !== null && login.isIdle) return <Navigate to={next} replace />;
+
+  if (mfaToken !== null) {
+    return (
+      <Page title="Log in" narrow>
+        <SecondStepForm
+          mfaToken={mfaToken}
+          onDone={() => navigate(next, { replace: true })}
+          onRestart={() => {
+            setMfaToken(null);
+            setPassword('');
+            login.reset();
+          }}
+        />
+      </Page>
+    );
+  }
 
   return (
     <Page title="Log in" narrow>

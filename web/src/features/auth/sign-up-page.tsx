@@ -33,11 +33,15 @@ export function SignUpPage() {
         return 'check-email' as const;
       }
       await signUpWithName(name.trim(), password);
-      await logIn(await requestToken(name.trim(), password));
+      const outcome = await requestToken(name.trim(), password);
+      // A new account has no second factor yet; should one ever answer so, the log-in page takes it from there.
+      if (!('grant' in outcome)) return 'check-log-in' as const;
+      await logIn(outcome.grant);
       return 'signed-in' as const;
     },
     onSuccess: (outcome) => {
       if (outcome === 'signed-in') navigate('/account', { replace: true });
+      if (outcome === 'check-log-in') navigate('/log-in', { replace: true });
     },
   });
 

@@ -1,27 +1,14 @@
-import { useMutation } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { ErrorAlert, Loading, SuccessNote } from '@/components/feedback';
 import { Page } from '@/components/page';
 import { useAuth } from '@/lib/auth';
+import { useEmailedToken } from '@/lib/use-emailed-token';
 import { verifyWithToken } from './api';
 
 /** Where the emailed confirmation link lands (`/app/verify-email?token=…`): confirms at once. */
 export function VerifyEmailPage() {
-  const [params] = useSearchParams();
-  const token = params.get('token') ?? '';
   const { user, refreshUser } = useAuth();
-  const verify = useMutation({
-    mutationFn: () => verifyWithToken(token),
-    onSuccess: () => (user !== null ? refreshUser() : undefined),
-  });
-  // Once per token, also under React's development double effects: a second call would say "already verified".
-  const sent = useRef<string | null>(null);
-  useEffect(() => {
-    if (token === '' || sent.current === token) return;
-    sent.current = token;
-    verify.mutate();
-  }, [token, verify]);
+  const { token, call: verify } = useEmailedToken(verifyWithToken, () => (user !== null ? refreshUser() : undefined));
 
   return (
     <Page title="Confirm your email" narrow>

@@ -1,0 +1,123 @@
+/**
+ * Instructions per request, counted by valgrind's callgrind: `npx tsx bench/instructions.ts`.
+ * On a machine shared with other work, throughput and even CPU time move with the neighbours; the number of
+ * instructions a server executes for a request does not. Each server runs under callgrind with counting off
+ * while it starts and warms up (BENCH_WARMUP requests), counts for BENCH_REQUESTS requests, and reports the
+ * total divided by the requests, against the bare baseline measured the same way.
+ *
+ * Instructions are not time: a system call or a cache miss costs far more than one instruction, so this ratio
+ * tracks the CPU ratio without equalling it. It is the figure to compare two versions of the hot path with.
+ * Spruce runs from `dist/` (BENCH_ENTRY=tsx for src/ through tsx: same code, much slower to start under
+ * valgrind), with request logging at info, as in the other scripts. Needs `valgrind` (Debian's package).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { freePort } from '../test/helpers/processes.js';
+import { loadAverage, machine } from './lib/load.js';
+import { startSpruce, temporaryDirectory, userWithTodos } from './lib/spruce.js';
+
+const warmup = Number(process.env.BENCH_WARMUP ?? 3000);
+const counted = Number(process.env.BENCH_REQUESTS ?? 1000);
+const useTsx = process.env.BENCH_ENTRY === 'tsx';
+const what = ['todos'];
+
+/** GETs `count` times, ten at a time over keep-alive connections; throws on anything but 200. */
+async function drive(url: string, count: number, headers: Record<string, string> = {}): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 10 });
+  let sent = 0;
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      http
+        .get(url, { agent, headers }, (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${url}: ${res.statusCode}`))));
+        })
+        .on('error', reject);
+    });
+  const worker = async () => {
+    while (sent < count) {
+      sent++;
+      // Under valgrind a server can be slow enough for a keep-alive socket to close as a request is sent on it.
+      await one().catch((error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? one() : Promise.reject(error)));
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
+  agent.destroy();
+}
+
+/** Runs `args` under callgrind and returns instructions per request for `path` (with `headers`). */
+async function countInstructions(
+  label: string,
+  args: string[],
+  env: Record<string, string>,
+  readyPath: string,
+  requestPath: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
+  const dir = temporaryDirectory();
+  const port = await freePort();
+  const out = path.join(dir, 'callgrind.out');
+  // valgrind names its control pipe after USER and HOST (also Spruce's listen address); callgrind_control must see the same.
+  const minimalEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1' };
+  const child = spawn(
+    'valgrind',
+    ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, process.execPath, ...args],
+    { env: { ...minimalEnv, ...env, PORT: String(port) }, stdio: ['ignore', fs.openSync(path.join(dir, 'log'), 'a'), fs.openSync(path.join(dir, 'log'), 'a')] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const deadline = Date.now() + 600_000;
+    while (!(await fetch(`${base}${readyPath}`).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${label} did not start:\n${fs.readFileSync(path.join(dir, 'log'), 'utf8').slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await drive(`${base}${requestPath}`, warmup, headers);
+    execFileSync('callgrind_control', ['-i', 'on', String(child.pid)], { stdio: 'ignore', env: minimalEnv });
+    await drive(`${base}${requestPath}`, counted, headers);
+    execFileSync('callgrind_control', ['-i', 'off', String(child.pid)], { stdio: 'ignore', env: minimalEnv });
+    // A dump of the counts so far: a server killed by the signal may not write its own at exit.
+    execFileSync('callgrind_control', ['-d', String(child.pid)], { stdio: 'ignore', env: minimalEnv });
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+  // Counting was on only for the counted requests; the dump holds them (and the file written at exit, nothing more).
+  const total = fs
+    .readdirSync(dir)
+    .filter((name) => name.startsWith('callgrind.out'))
+    .map((name) => /^totals:\s+(\d+)/m.exec(fs.readFileSync(path.join(dir, name), 'utf8'))?.[1])
+    .reduce((sum, value) => sum + Number(value ?? 0), 0);
+  const perRequest = total / counted;
+  console.log(`  ${label.padEnd(40)} ${Math.round(perRequest).toLocaleString('en').padStart(12)} instructions/request`);
+  return perRequest;
+}
+
+const spruceArgs = useTsx ? ['--import', 'tsx', 'src/server.ts'] : ['dist/server.js'];
+const lines: string[] = [];
+
+if (what.includes('todos')) {
+  // Seeded by a normal process (argon2id under valgrind would take minutes), then served from the same folder.
+  const dataDir = temporaryDirectory();
+  const seeder = await startSpruce({ DATA_DIR: dataDir }, dataDir);
+  const user = await userWithTodos(seeder.url, `bench_${randomBytes(3).toString('hex')}`, 20);
+  await seeder.stop();
+  const sql = `select "id", "content", "is_done" from "todos" where "user_id" = ? order by "id" asc`;
+  const env = { DATA_DIR: dataDir, RATE_LIMIT_MAX: '10000000' };
+  console.log(`GET /todos, embedded SQLite (load average ${loadAverage()})`);
+  const spruce = await countInstructions('spruce', spruceArgs, env, '/health', '/todos', { authorization: `Bearer ${user.token}` });
+  const bare = await countInstructions(
+    'bare node:http + better-sqlite3',
+    ['bench/baselines/bare-server.mjs'],
+    { BARE_DB: path.join(dataDir, 'spruce.db'), BARE_SQL: sql, BARE_PARAMS: JSON.stringify([user.userId]), BARE_WRAP: 'todos' },
+    '/',
+    '/',
+  );
+  lines.push(`GET /todos embedded: bare / Spruce instructions per request = ${(bare / spruce).toFixed(2)}`);
+}
+
+console.log(`\n${machine()}; ${counted} requests counted after ${warmup} of warm-up; load average now ${loadAverage()}`);
+for (const line of lines) console.log(line);
