@@ -195,6 +195,19 @@ export function toDate(value: Date | string): Date {
   return value instanceof Date ? value : new Date(value);
 }
 
+/** The form Date#toISOString prints (years 0000 to 9999), which SQLite's timestamp columns hold. */
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * An instant as the API prints it (Date#toISOString). SQLite's columns already hold that text (Dates are bound
+ * as toISOString, defaults use strftime('%Y-%m-%dT%H:%M:%fZ')), so it is passed through rather than parsed into
+ * a Date and printed back; anything else, and the Dates of PostgreSQL and MySQL, is printed by toISOString.
+ */
+export function toIsoInstant(value: Date | string): string {
+  if (typeof value === 'string' && isoInstant.test(value)) return value;
+  return toDate(value).toISOString();
+}
+
 export function toNullableDate(value: Date | string | null): Date | null {
   return value === null ? null : toDate(value);
 }

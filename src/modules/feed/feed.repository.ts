@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { preparedQuery } from '../../db/prepared-query.js';
-import { toDate, type Database } from '../../db/schema.js';
-import { toCleaning, type Cleaning } from '../cleanings/cleanings.repository.js';
+import { toNumber } from '../../db/dialect.js';
+import { toIsoInstant, type Database } from '../../db/schema.js';
+import type { Cleaning } from '../cleanings/cleanings.repository.js';
 import type { User } from '../identity/index.js';
 
 export type FeedEventType = 'is_create' | 'is_update';
@@ -12,12 +13,16 @@ export interface FeedPosition {
   id: number;
 }
 
+/**
+ * One event of the feed, read straight from its row: instants as the ISO-8601 text the API prints (SQLite's
+ * text as it is stored, see toIsoInstant), so a page makes no Date it would only print again.
+ */
 export interface FeedEvent {
-  cleaning: Cleaning;
+  cleaning: Omit<Cleaning, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
   /** The parts of the owner a feed item may show (see toUserSummary). */
   owner: Pick<User, 'id' | 'username' | 'email'>;
   eventType: FeedEventType;
-  eventTimestamp: Date;
+  eventTimestamp: string;
 }
 
 type FeedRow = Awaited<ReturnType<ReturnType<FeedRepository['pageQuery']>['execute']>>[number];
@@ -81,11 +86,25 @@ export class FeedRepository {
   async page(after: FeedPosition | null, limit: number): Promise<FeedEvent[]> {
     const rows = after === null ? await this.firstPage(limit) : await this.pageAfter(after.timestamp, after.id, limit);
     // Inner join: the foreign key cascades, so only an owner deleted this very moment can drop an event.
-    return rows.map((row) => ({
-      cleaning: toCleaning(row),
-      owner: { id: row.owner_id, username: row.owner_username, email: row.owner_email },
-      eventType: row.event_type,
-      eventTimestamp: toDate(row.event_timestamp),
-    }));
+    return rows.map((row) => {
+      const createdAt = toIsoInstant(row.created_at);
+      const updatedAt = toIsoInstant(row.updated_at);
+      return {
+        cleaning: {
+          id: row.id,
+          ownerId: row.owner_id,
+          name: row.name,
+          description: row.description,
+          priceCents: toNumber(row.price_cents),
+          cleaningType: row.cleaning_type,
+          createdAt,
+          updatedAt,
+        },
+        owner: { id: row.owner_id, username: row.owner_username, email: row.owner_email },
+        eventType: row.event_type,
+        // event_timestamp is created_at for a creation and updated_at for an update (pageQuery): the same text.
+        eventTimestamp: row.event_type === 'is_create' ? createdAt : updatedAt,
+      };
+    });
   }
 }

@@ -31,9 +31,10 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ feed: FeedService; authenti
       });
       if (page.nextCursor !== null) {
         // A path without scheme and host (RFC 8288 allows a relative reference), so it holds for whatever host the client used.
-        const path = request.url.split('?', 1)[0];
-        const query = new URLSearchParams({ page_chunk_size: String(page_chunk_size), cursor: page.nextCursor });
-        void reply.header('Link', `<${path}?${query.toString()}>; rel="next"`);
+        // Built by hand, not with URLSearchParams (a few µs per page): the size is an integer and the cursor base64url.
+        const queryStart = request.url.indexOf('?');
+        const path = queryStart === -1 ? request.url : request.url.slice(0, queryStart);
+        void reply.header('Link', `<${path}?page_chunk_size=${page_chunk_size}&cursor=${encodeURIComponent(page.nextCursor)}>; rel="next"`);
       }
       return page.items;
     },

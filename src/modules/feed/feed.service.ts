@@ -1,7 +1,8 @@
 import type { Static } from 'typebox';
 import { invalidInput } from '../../core/errors.js';
 import type { Principal } from '../../core/principal.js';
-import { toCleaningWithOwner } from '../cleanings/cleanings.service.js';
+import { centsToAmount } from '../cleanings/money.js';
+import { toUserSummary } from '../identity/index.js';
 import { decodeCursor, encodeCursor, isSupportedInstant } from './feed-cursor.js';
 import type { FeedPosition, FeedRepository } from './feed.repository.js';
 import { parseStartingDate } from './starting-date.js';
@@ -25,15 +26,26 @@ export class FeedService {
     // One row more than asked tells whether another page exists without a count.
     const events = await this.feed.page(after, request.chunkSize + 1);
     const page = events.slice(0, request.chunkSize);
-    const items: Static<typeof FeedItem>[] = page.map((event, index) => ({
-      ...toCleaningWithOwner(event.cleaning, event.owner, request.viewer),
-      event_type: event.eventType,
-      event_timestamp: event.eventTimestamp.toISOString(),
+    // One object literal per item, straight from its event: spreading the cleaning's view into a new object
+    // with the feed's fields was the page's largest cost after the query.
+    const items: Static<typeof FeedItem>[] = page.map(({ cleaning, owner, eventType, eventTimestamp }, index) => ({
+      id: cleaning.id,
+      name: cleaning.name,
+      description: cleaning.description,
+      price: centsToAmount(cleaning.priceCents),
+      cleaning_type: cleaning.cleaningType,
+      created_at: cleaning.createdAt,
+      updated_at: cleaning.updatedAt,
+      owner: toUserSummary(owner, request.viewer),
+      event_type: eventType,
+      event_timestamp: eventTimestamp,
       row_number: index + 1,
     }));
     const last = page.at(-1);
     const nextCursor =
-      events.length > request.chunkSize && last !== undefined ? encodeCursor({ timestamp: last.eventTimestamp, id: last.cleaning.id }) : null;
+      events.length > request.chunkSize && last !== undefined
+        ? encodeCursor({ timestamp: new Date(last.eventTimestamp), id: last.cleaning.id })
+        : null;
     return { items, nextCursor };
   }
 

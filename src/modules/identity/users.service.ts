@@ -328,5 +328,6 @@ export function toPublicUser(user: User): Static<typeof PublicUser> {
 /** The public part of a user, as another user sees it; the email only for the user themself and superusers. */
 export function toUserSummary(user: Pick<User, 'id' | 'username' | 'email'>, viewer: Pick<Principal, 'id' | 'isSuperuser'>): Static<typeof UserSummary> {
   const mayReadEmail = viewer.id === user.id || viewer.isSuperuser;
-  return { id: user.id, name: user.username, ...(mayReadEmail && user.email !== null ? { email: user.email } : {}) };
+  // Two literals rather than a conditional spread: the feed builds one per item, and spreading costs more.
+  return mayReadEmail && user.email !== null ? { id: user.id, name: user.username, email: user.email } : { id: user.id, name: user.username };
 }
