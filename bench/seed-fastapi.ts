@@ -6,10 +6,14 @@
  * The seed app is bench/baselines/seed-fastapi/: the Korean FastAPI tutorial's final code (FastAPI + sync
  * SQLAlchemy sessions, pyjwt HS256 behind HTTPBearer, bcrypt), run by Debian's /usr/bin/python3 with
  * `uvicorn main:app`, one process, on its own database. It runs twice: as the tutorial writes it (SQLAlchemy's
- * `echo=True`, every statement logged) and with that debugging echo off, the stricter comparison. Spruce runs on
- * PostgreSQL + Redis as bench/todos.ts runs it (on SQLite, embedded). Each server's log goes to a file.
+ * `echo=True`, every statement logged) and with that debugging echo off. Spruce runs on PostgreSQL + Redis as
+ * bench/todos.ts runs it (on SQLite, embedded). Each server's log goes to a file.
  *
- * Skips (exit 0, saying which apt-get command to run) when /usr/bin/python3 cannot import the libraries.
+ * Results and how faithful the reconstruction is: docs/benchmarks.md, "Against the seed's FastAPI app";
+ * bench/baselines/seed-fastapi/parts.py times the seed's parts in one thread.
+ *
+ * Skips (exit 0, saying which apt-get command to run) when /usr/bin/python3 (BENCH_SEED_PYTHON) cannot import the
+ * libraries.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,7 +24,8 @@ import { freePort, spawnCommand, waitUntilServing } from '../test/helpers/proces
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const dialects = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['postgres', 'sqlite'];
-const python = '/usr/bin/python3';
+/** Debian's python3, where apt-get puts the libraries (the pyenv python3 on PATH has none of them). */
+const python = process.env.BENCH_SEED_PYTHON ?? '/usr/bin/python3';
 const seedDirectory = 'bench/baselines/seed-fastapi';
 const todoCount = 20;
 
