@@ -24,6 +24,9 @@ import { freePort, spawnCommand, waitUntilServing } from '../test/helpers/proces
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const dialects = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['postgres', 'sqlite'];
+for (const dialect of dialects) {
+  if (dialect !== 'postgres' && dialect !== 'sqlite') throw new Error(`unknown dialect ${dialect}; choose postgres or sqlite`);
+}
 /** Debian's python3, where apt-get puts the libraries (the pyenv python3 on PATH has none of them). */
 const python = process.env.BENCH_SEED_PYTHON ?? '/usr/bin/python3';
 const seedDirectory = 'bench/baselines/seed-fastapi';
@@ -43,6 +46,10 @@ if (probe.status !== 0) {
 }
 const [fastapiVersion, uvicornVersion, sqlalchemyVersion, pydanticVersion, psycopg2Version, jwtVersion, bcryptVersion] = probe.stdout.trim().split(' ');
 const pythonVersion = spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim();
+// uvicorn takes uvloop and httptools when they are installed (`uvicorn[standard]`), asyncio and h11 otherwise.
+const uvicornExtras = spawnSync(python, ['-c', "import importlib.util as u; print(' '.join(m for m in ('uvloop', 'httptools') if u.find_spec(m)) or 'none')"], {
+  encoding: 'utf8',
+}).stdout.trim();
 
 /** The seed app's environment: its database, a random JWT secret (the tutorial's is a literal) and the SQL echo. */
 function seedEnv(databaseUrl: string, secret: string, echo: boolean): Record<string, string> {
@@ -152,7 +159,7 @@ async function compare(label: string, spruceEnv: Record<string, string>, seedDat
 
 console.log(
   `seed app: ${pythonVersion} (${python}), FastAPI ${fastapiVersion}, uvicorn ${uvicornVersion}, SQLAlchemy ${sqlalchemyVersion}, ` +
-    `pydantic ${pydanticVersion}, psycopg2 ${psycopg2Version}, PyJWT ${jwtVersion}, bcrypt ${bcryptVersion}`,
+    `pydantic ${pydanticVersion}, psycopg2 ${psycopg2Version}, PyJWT ${jwtVersion}, bcrypt ${bcryptVersion}; uvloop/httptools installed: ${uvicornExtras}`,
 );
 const summary: string[] = [];
 for (const dialect of dialects) {
@@ -168,11 +175,9 @@ for (const dialect of dialects) {
       ),
     );
     summary.push(...lines);
-  } else if (dialect === 'sqlite') {
+  } else {
     const seedDir = temporaryDirectory();
     summary.push(...(await compare(`GET /todos, embedded SQLite (${entry})`, {}, `sqlite:///${path.join(seedDir, 'seed.db')}`)));
-  } else {
-    throw new Error(`unknown dialect ${dialect}; choose postgres or sqlite`);
   }
 }
 console.log(`\n${machine()}; ${rounds} rounds of ${seconds} s; load average now ${loadAverage()}`);
