@@ -38,7 +38,14 @@ async function currentBundle() {
   if (fs.existsSync(server)) return server;
   const { buildInto } = await import('./build.mjs');
   const building = `${bundleDir}.building-${process.pid}`;
-  await buildInto(building);
+  try {
+    await buildInto(building);
+  } catch {
+    // esbuild has printed what does not compile, with file and line; a stack trace of the build adds nothing.
+    fs.rmSync(building, { recursive: true, force: true });
+    console.error('npm start: src/ does not build (above); nothing started.');
+    process.exit(1);
+  }
   try {
     fs.renameSync(building, bundleDir);
   } catch (error) {
