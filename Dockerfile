@@ -14,9 +14,9 @@ COPY package.json package-lock.json ./
 # npm ci runs the "prepare" script, which builds the web app only once web/ is there (below), so it needs its file.
 COPY scripts/prepare-web.mjs ./scripts/prepare-web.mjs
 RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
 COPY src ./src
-COPY scripts/generate-api-types.ts scripts/openapi-document.ts ./scripts/
+COPY scripts/build.mjs scripts/generate-api-types.ts scripts/openapi-document.ts ./scripts/
 COPY web ./web
 # The web app is built here, where Vite and the other dev dependencies are installed; the runtime gets web/dist only.
 RUN npm run build && npm run build:web && npm prune --omit=dev

@@ -1,6 +1,7 @@
 /**
- * Resident memory of Spruce on the embedded default (src/server.ts through tsx, as `npm start` runs it; the
- * compiled entry point with BENCH_ENTRY=dist): at idle after start-up, then after each of three runs of
+ * Resident memory of Spruce on the embedded default (src/server.ts through tsx, as `npm run dev` runs it; as
+ * `npm start` runs it, the cached bundle, with BENCH_ENTRY=start; the compiled entry point with BENCH_ENTRY=dist):
+ * at idle after start-up, then after each of three runs of
  * BENCH_REQUESTS (default 100,000) GET /todos requests: `npx tsx bench/memory.ts`. Then the size and time of a
  * /metrics scrape on that server.
  */

@@ -22,7 +22,7 @@ import { registerRequestContext } from './http/request-context.js';
 import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
-import { registerValidation } from './http/validation.js';
+import { registerValidation, serializers } from './http/validation.js';
 import { createDatabase, type DatabaseHandle } from './infra/database.js';
 import { createMailer } from './infra/mailer/create-mailer.js';
 import type { Mailer } from './infra/mailer/mailer.js';
@@ -122,6 +122,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // the API's `{"detail"}` shape, not Fastify's, and never quote the request back.
     frameworkErrors: frameworkErrorResponse,
     clientErrorHandler: clientErrorResponse,
+    schemaController: serializers,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerValidation(app);

@@ -10,8 +10,12 @@ export const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@1
 export const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 export const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-/** `dist` measures the compiled entry point (`npm run build` first); anything else, src/server.ts through tsx. */
-export const entry = process.env.BENCH_ENTRY === 'dist' ? 'dist' : 'tsx';
+/**
+ * `dist` measures the compiled entry point (`npm run build` first); `start` runs it as `npm start` does (the
+ * bundle of src/ cached by scripts/start.mjs); anything else, src/server.ts through tsx (as `npm run dev`).
+ */
+export const entry = process.env.BENCH_ENTRY === 'dist' ? 'dist' : process.env.BENCH_ENTRY === 'start' ? 'start' : 'tsx';
+const entryArgs = { dist: ['dist/server.js'], start: ['scripts/start.mjs'], tsx: ['--import', 'tsx', 'src/server.ts'] };
 const password = 'bench-password-1';
 
 export function temporaryDirectory(): string {
@@ -76,7 +80,7 @@ export async function startSpruce(
     HOST: '127.0.0.1',
   };
   const logFile = path.join(logDirectory, `spruce-${randomBytes(3).toString('hex')}.log`);
-  const args = entry === 'dist' ? [...nodeArgs, path.join(root, 'dist/server.js')] : [...nodeArgs, '--import', 'tsx', path.join(root, 'src/server.ts')];
+  const args = [...nodeArgs, ...entryArgs[entry].map((arg) => (arg.includes('/') ? path.join(root, arg) : arg))];
   const spawned = spawnCommand(process.execPath, args, fullEnv, { logFile });
   return asServer(await waitUntilServing(spawned, `http://127.0.0.1:${port}`, '/health'));
 }

@@ -1,6 +1,7 @@
+import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -22,15 +23,56 @@ function createAjv(coerceTypes: boolean): Ajv {
 /**
  * JSON bodies are checked strictly (a string is not a boolean), as pydantic does for JSON; path, query and
  * header values arrive as text, so those are coerced to the declared types.
+ *
+ * Each schema is compiled on its first use rather than when its route is added (here and in `serializers`):
+ * compiling every route's validators and serialisers, most of them for error shapes rarely sent, was about a
+ * third of the CPU time from start to the first answer. A schema that does not compile then fails at that
+ * route's first request, which the tests reach for every route.
  */
 export function registerValidation(app: FastifyInstance): void {
-  const strict = createAjv(false);
-  const coercing = createAjv(true);
-  app.setValidatorCompiler(({ schema, httpPart }) => {
-    const validate = (httpPart === 'body' ? strict : coercing).compile(schema);
-    // Headers cannot carry a NUL (Node's HTTP parser refuses it), so only client-chosen data is scanned.
-    return httpPart === 'headers' ? validate : refusingNulCharacters(validate);
-  });
+  let ajvs: { strict: Ajv; coercing: Ajv } | null = null;
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    validatedOnFirstUse(() => {
+      ajvs ??= { strict: createAjv(false), coercing: createAjv(true) };
+      const validate = (httpPart === 'body' ? ajvs.strict : ajvs.coercing).compile(schema);
+      // Headers cannot carry a NUL (Node's HTTP parser refuses it), so only client-chosen data is scanned.
+      return httpPart === 'headers' ? validate : refusingNulCharacters(validate);
+    }),
+  );
+}
+
+/**
+ * Fastify's `schemaController` option: its own fast-json-stringify serialiser compiler, with the schemas and
+ * options Fastify gives it, each response schema compiled when a reply first uses it.
+ */
+export const serializers: NonNullable<FastifyServerOptions['schemaController']> = {
+  compilersFactory: {
+    buildSerializer: (externalSchemas, options) => {
+      const compile = SerializerSelector()(externalSchemas, options);
+      return (route) => {
+        let serialize: ((data: unknown) => string) | null = null;
+        return (data: unknown) => (serialize ??= compile(route))(data);
+      };
+    },
+  },
+};
+
+/**
+ * A validator that compiles on its first call. Fastify reads `schemaEnv` (to let Ajv replace a coerced root
+ * value) and `errors` from the function it was given, so both are passed through from the compiled one.
+ */
+function validatedOnFirstUse(compile: () => ValidateFunction): ValidateFunction {
+  let compiled: ValidateFunction | null = null;
+  const validator = () => (compiled ??= compile());
+  const lazy = ((data: unknown, context?: Parameters<ValidateFunction>[1]) => {
+    const validate = validator();
+    const valid = validate(data, context);
+    lazy.errors = validate.errors ?? null;
+    return valid;
+  }) as ValidateFunction;
+  Object.defineProperty(lazy, 'schemaEnv', { get: () => validator().schemaEnv });
+  Object.defineProperty(lazy, 'schema', { get: () => validator().schema });
+  return lazy;
 }
 
 /**

@@ -1,5 +1,4 @@
 import { hash, verify } from '@node-rs/argon2';
-import bcrypt from 'bcrypt';
 
 // @node-rs/argon2's Algorithm is an ambient const enum; 2 is its Argon2id member.
 const argon2id = 2;
@@ -61,6 +60,8 @@ export class PasswordHasher {
 
   async check(password: string, stored: string): Promise<PasswordCheck> {
     if (stored.startsWith('$2')) {
+      // Only accounts imported from the seed tutorial have bcrypt hashes: its native module loads at the first.
+      const { default: bcrypt } = await import('bcrypt');
       const valid = await this.slots.run(() => bcrypt.compare(password, stored));
       return { valid, needsRehash: valid };
     }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
 
 /** RFC 6238 as every authenticator app reads it: SHA-1, 6 digits, 30-second steps. */
 const algorithm = 'SHA1';
@@ -22,7 +21,9 @@ export function totpUri(secretBase32: string, issuer: string, account: string): 
 }
 
 /** The URI as a QR code, an SVG document in a string. */
-export function qrCodeSvg(uri: string): Promise<string> {
+export async function qrCodeSvg(uri: string): Promise<string> {
+  // Loaded at the first enrolment rather than at start: few requests ever draw a QR code.
+  const { default: QRCode } = await import('qrcode');
   return QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 
