@@ -9,6 +9,7 @@ import { startApiProcess, waitFor } from './helpers/processes.js';
 import { createTestApp, dialects, type TestApp } from './helpers/test-app.js';
 import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './infra/support/redis.js';
 import { suiteUnless } from './helpers/suite.js';
+import { leaseSize } from '../src/http/rate-limit-lease-store.js';
 
 const limits = { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_SECONDS: '60' };
 
@@ -215,5 +216,69 @@ suiteUnless('global rate limit shared through Redis', redisUrl === undefined ? '
       await first.close();
       await second.close();
     }
+  });
+  /** The shared counter of `address` under this suite's prefix. */
+  const counterOf = async (address: string) => Number(await admin.get(`${prefix}rate-limit:${address}`));
+
+  test('counts are taken from Redis in blocks of a hundredth of the limit, not one round trip per request', async () => {
+    const app = await createTestApp('sqlite', { RATE_LIMIT_MAX: '1000', RATE_LIMIT_WINDOW_SECONDS: '60', REDIS_URL: redisUrl as string, REDIS_KEY_PREFIX: prefix });
+    try {
+      const remoteAddress = '192.0.2.60';
+      assert.deepEqual(new Set(await hit(app, 25, {}, remoteAddress)), new Set([200]));
+      // 25 requests, three blocks of 10: three round trips instead of 25.
+      assert.equal(await counterOf(remoteAddress), 30);
+      // Requests arriving together while a block is being taken wait for it: one round trip serves ten of them.
+      const parallel = await Promise.all(Array.from({ length: 30 }, () => app.inject({ method: 'GET', url: '/', remoteAddress: '192.0.2.61' })));
+      assert.deepEqual(new Set(parallel.map((res) => res.statusCode)), new Set([200]));
+      assert.equal(await counterOf('192.0.2.61'), 30);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('with blocks, two apps together still never let an address through more than the limit', async () => {
+    // A limit of 200 takes counts two at a time.
+    const env = { RATE_LIMIT_MAX: '200', RATE_LIMIT_WINDOW_SECONDS: '60', REDIS_URL: redisUrl as string, REDIS_KEY_PREFIX: prefix };
+    const first = await createTestApp('sqlite', env);
+    const second = await createTestApp('sqlite', env);
+    try {
+      const remoteAddress = '192.0.2.62';
+      const statuses: number[] = [];
+      for (let i = 0; i < 210; i++) statuses.push(...(await hit(i % 3 === 0 ? second : first, 1, {}, remoteAddress)));
+      const allowed = statuses.filter((status) => status === 200).length;
+      // Never more than the limit; at most one unused count per app short of it.
+      assert.ok(allowed <= 200 && allowed >= 198, String(allowed));
+      // One app may refuse while the other still holds a count of its block; once both blocks are spent, both refuse.
+      assert.deepEqual(new Set(statuses.slice(-5)), new Set([429]));
+      const refused = await second.inject({ method: 'GET', url: '/', remoteAddress });
+      assert.equal(refused.statusCode, 429);
+      assert.ok(Number(refused.headers['retry-after']) > 0 && Number(refused.headers['retry-after']) <= 60, String(refused.headers['retry-after']));
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  test('a block ends with its window: the next window starts a new count', async () => {
+    const app = await createTestApp('sqlite', { RATE_LIMIT_MAX: '1000', RATE_LIMIT_WINDOW_SECONDS: '1', REDIS_URL: redisUrl as string, REDIS_KEY_PREFIX: prefix });
+    try {
+      const remoteAddress = '192.0.2.63';
+      assert.deepEqual(await hit(app, 3, {}, remoteAddress), [200, 200, 200]);
+      assert.equal(await counterOf(remoteAddress), 10);
+      const ttl = await admin.pttl(`${prefix}rate-limit:${remoteAddress}`);
+      assert.ok(ttl > 0 && ttl <= 1_000, String(ttl));
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      assert.equal(await admin.exists(`${prefix}rate-limit:${remoteAddress}`), 0);
+      assert.deepEqual(await hit(app, 1, {}, remoteAddress), [200]);
+      assert.equal(await counterOf(remoteAddress), 10, 'a new block in the new window');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('leaseSize', () => {
+  test('a hundredth of the limit, at least 1 (small limits are counted exactly) and at most 100', () => {
+    assert.deepEqual([1, 3, 199, 200, 1000, 60_000, 10_000_000].map(leaseSize), [1, 1, 1, 2, 10, 100, 100]);
   });
 });

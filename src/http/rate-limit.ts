@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
 import { tooManyRequests } from './errors.js';
+import { leasingRedisStore } from './rate-limit-lease-store.js';
 
 /**
  * Routes a health checker calls: never limited, so an orchestrator never sees a false failure. /metrics is
@@ -41,8 +42,8 @@ export async function registerRateLimit(
     ...(redis === null
       ? {}
       : {
-          redis,
-          nameSpace: `${config.redisKeyPrefix}rate-limit:`,
+          // Counts are taken from Redis in blocks, not one round trip per request (see leasingRedisStore).
+          store: leasingRedisStore(redis, `${config.redisKeyPrefix}rate-limit:`),
           // Redis being away must not take the API down with it: requests then pass unlimited until it is back.
           skipOnError: true,
         }),
