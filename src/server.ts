@@ -78,9 +78,6 @@ try {
   // Pretty logs show the text alone; JSON logs carry the same facts as fields for machines.
   if (usesPrettyLogs(config)) app.log.info(banner.text);
   else app.log.info(banner.fields, banner.text);
-  // zxcvbn's dictionaries load in their worker thread while the server already answers, so the first sign-up
-  // does not wait for them; a failure here is logged and the first check tries again.
-  void app.context.passwordPolicy.warm().catch((error: unknown) => app.log.warn({ err: error }, 'could not warm the password-strength check'));
 } catch (error) {
   const line = describeListenError(error, config);
   if (line === null) app.log.fatal({ err: error }, 'could not start listening');

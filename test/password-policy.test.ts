@@ -73,9 +73,6 @@ class FailableEstimator implements StrengthEstimator {
   estimate(password: string, userInputs: string[]): Promise<StrengthEstimate> {
     return this.failing ? Promise.reject(new ServiceUnavailableError(passwordCheckUnavailableMessage)) : this.real.estimate(password, userInputs);
   }
-  warm(): Promise<void> {
-    return this.real.warm();
-  }
   close(): Promise<void> {
     return this.real.close();
   }
@@ -105,6 +102,22 @@ describe('the zxcvbn estimator in its worker thread', () => {
     const own = await estimator.estimate(`${name}!7`, ['spruce', name]);
     assert.ok(own.score < 3);
     assert.equal(own.warning, 'There should not be any personal or page related data.');
+  });
+});
+
+describe('the estimator\'s thread comes and goes with the checks', () => {
+  const estimator = new ThreadedStrengthEstimator(silent, { idleMs: 300 });
+  after(() => estimator.close());
+
+  test('no thread (and no dictionaries) before the first check, none again once idle, and a later check loads them again', async () => {
+    assert.equal(await estimator.loadedThreads(), 0);
+    assert.equal((await estimator.estimate(common, [])).score, 1);
+    assert.equal(await estimator.loadedThreads(), 1);
+    const deadline = Date.now() + 10_000;
+    while ((await estimator.loadedThreads()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(await estimator.loadedThreads(), 0, 'the idle thread has ended');
+    assert.equal((await estimator.estimate(common, [])).score, 1);
+    assert.equal(await estimator.loadedThreads(), 1);
   });
 });
 

@@ -77,11 +77,6 @@ export class PasswordPolicy {
     return (await this.problems(password, owner)).map((msg) => ({ loc, msg, type: 'value_error' }));
   }
 
-  /** Loads zxcvbn's dictionaries in the background; a failure is the first check's to report. */
-  warm(): Promise<void> {
-    return this.deps.strength.warm();
-  }
-
   close(): Promise<void> {
     return this.deps.strength.close();
   }

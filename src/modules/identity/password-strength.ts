@@ -19,8 +19,6 @@ export interface StrengthEstimate {
 
 export interface StrengthEstimator {
   estimate(password: string, userInputs: string[]): Promise<StrengthEstimate>;
-  /** Loads the dictionaries now, so the first person to choose a password does not wait for them. */
-  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,6 +29,8 @@ export interface ThreadedEstimatorOptions {
   maxQueue?: number;
   /** The worker module; tests substitute one that misbehaves. */
   workerFile?: string;
+  /** How long the thread (and its dictionaries) stays after its last check; 60 s unless given. */
+  idleMs?: number;
 }
 
 /** The worker module beside this one: `.ts` under tsx, `.js` in the build. */
@@ -42,7 +42,12 @@ export const passwordCheckUnavailableMessage = 'The password check is busy; try 
  * zxcvbn in one worker thread (a Piscina pool of one), started at the first check: a check costs tens of
  * milliseconds of CPU and the dictionaries hundreds more to build, none of it on the event loop. The thread runs
  * at a lower priority (`nice`), so when it competes for a core with the event loop the event loop wins; argon2
- * keeps its own ARGON2_MAX_CONCURRENCY threads. Once loaded the thread stays, so no later check pays the load again.
+ * keeps its own ARGON2_MAX_CONCURRENCY threads.
+ *
+ * The thread and its dictionaries (a second V8 heap, about 66 MB resident) exist only while passwords are being
+ * chosen: started by the first check, not at start-up, and ended after `idleMs` (a minute) without one. A burst of
+ * sign-ups shares one load; a lone sign-up on a quiet server waits for it (about half a second, off the event
+ * loop), and an idle server stays under 100 MB (docs/benchmarks.md, "Memory").
  */
 export class ThreadedStrengthEstimator implements StrengthEstimator {
   private pool: Promise<Piscina> | undefined;
@@ -50,6 +55,7 @@ export class ThreadedStrengthEstimator implements StrengthEstimator {
   private readonly timeoutMs: number;
   private readonly maxQueue: number;
   private readonly workerFile: string;
+  private readonly idleMs: number;
 
   constructor(
     private readonly log: Pick<FastifyBaseLogger, 'warn'>,
@@ -58,6 +64,7 @@ export class ThreadedStrengthEstimator implements StrengthEstimator {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxQueue = options.maxQueue ?? 64;
     this.workerFile = options.workerFile ?? defaultWorkerFile;
+    this.idleMs = options.idleMs ?? 60_000;
   }
 
   async estimate(password: string, userInputs: string[]): Promise<StrengthEstimate> {
@@ -66,8 +73,9 @@ export class ThreadedStrengthEstimator implements StrengthEstimator {
     return estimate;
   }
 
-  async warm(): Promise<void> {
-    await this.run({ password: null, userInputs: [] });
+  /** Threads holding the dictionaries now: 1 from the first check until `idleMs` after the last, else 0. */
+  async loadedThreads(): Promise<number> {
+    return this.pool === undefined ? 0 : (await this.pool).threads.length;
   }
 
   async close(): Promise<void> {
@@ -98,7 +106,7 @@ export class ThreadedStrengthEstimator implements StrengthEstimator {
       minThreads: 0,
       maxThreads: 1,
       maxQueue: this.maxQueue,
-      idleTimeout: Number.POSITIVE_INFINITY,
+      idleTimeout: this.idleMs,
       niceIncrement: 10,
     });
   }
