@@ -61,3 +61,37 @@ export function l33tSpellings(seed = 12): string[] {
   }
   return spellings;
 }
+
+/**
+ * Long passwords (17 to 64 characters) built from guessable parts: repeated l33t spellings, common passwords and
+ * words run together, keyboard walks, sequences, dates and word sequences. A check that judges only a prefix of a
+ * long password must refuse what the whole-password check refuses among these.
+ */
+export function longGuessable(seed = 17): string[] {
+  const random = seededRandom(seed);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+  const spellings = l33tSpellings(seed);
+  const common = ['password', 'iloveyou', 'sunshine', 'princess', 'football', 'baseball', 'welcome', 'dragon', 'monkey', 'letmein', 'qwerty', 'abc123', 'master', 'shadow', '123456', 'michael', 'superman', 'starwars', 'computer', 'whatever'];
+  const walks = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm', '1qaz2wsx3edc', '!QAZ@WSX#EDC', 'qazwsxedcrfv', '1234567890', '0987654321', 'abcdefghijklmnopqrstuvwxyz', 'zyxwvutsrqponmlkjihgfedcba', 'poiuytrewq', 'mnbvcxz'];
+  const words = ['one', 'two', 'three', 'four', 'five', 'monday', 'tuesday', 'january', 'february', 'north', 'south', 'red', 'orange', 'yellow', 'green'];
+  const dates = ['1990', '2024', '12/25/1990', '19900101', '01-01-2000', '1987'];
+  const symbols = ['!', '@', '#', '$', '!!', '?', '.', '_', '-', '*'];
+  const makers: (() => string)[] = [
+    () => pick(spellings).repeat(2 + Math.floor(random() * 4)),
+    () => pick(common) + pick(common) + pick(dates) + pick(symbols),
+    () => pick(common).repeat(2 + Math.floor(random() * 4)) + pick(symbols) + '1',
+    () => pick(walks) + pick(walks) + pick(symbols) + '1',
+    () => pick(walks).repeat(2 + Math.floor(random() * 3)) + pick(symbols) + '9',
+    () => words.slice(Math.floor(random() * 5)).slice(0, 3 + Math.floor(random() * 3)).join(pick(['', '-', '_', '.'])) + pick(symbols) + pick(dates),
+    () => pick(spellings) + pick(spellings),
+    () => pick(common) + pick(symbols) + pick(dates) + pick(symbols) + pick(common),
+    () => pick(symbols).repeat(4) + pick(common) + pick(dates) + pick(symbols).repeat(4),
+    () => 'a1!'.repeat(6 + Math.floor(random() * 14)),
+  ];
+  const passwords = new Set<string>();
+  for (let attempt = 0; passwords.size < 400 && attempt < 10_000; attempt++) {
+    const password = pick(makers)().slice(0, 64);
+    if (password.length > 16 && /\p{L}/u.test(password) && /\p{N}/u.test(password) && /[^\p{L}\p{N}]/u.test(password)) passwords.add(password);
+  }
+  return [...passwords];
+}

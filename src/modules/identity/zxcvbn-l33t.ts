@@ -14,12 +14,13 @@
  * passwords 80 to 92% of the lookups are such repeats.
  *
  * The l33t matcher here makes the same spellings (the library's own `getCleanPasswords`) and looks up only the
- * substrings that contain a replaced character and that no earlier spelling had at the same place. Every matcher
- * here also skips substrings that cannot be a word: one set of all the words answers "in no dictionary" with one
- * lookup instead of twenty, and the longest word beginning with a substring's first three characters bounds how
- * far a word starting there can reach (for random characters, none). Each match is built exactly as the
- * library builds it, in the same order. test/zxcvbn-l33t.test.ts checks that its matches, and whole
- * checks' scores and advice, equal the library's for hundreds of passwords.
+ * substrings that contain a replaced character (the others are the original's, whose l33t matches the library
+ * drops). Every matcher here also stops extending a substring once it is neither a word nor the beginning of one:
+ * one map of all words and their beginnings (built once, about 400,000 strings) answers that with one lookup,
+ * where the library asks each of twenty dictionaries about every substring up to 23 characters. Matches found
+ * again by a later spelling are dropped with a set lookup instead of a scan. Each match is built exactly as the
+ * library builds it, in the same order: test/zxcvbn-l33t.test.ts checks that the matches, and whole checks'
+ * scores and advice, equal the library's for hundreds of passwords.
  *
  * It depends on the library's internals (4.2.0: the matcher classes and `getCleanPasswords`), so an upgrade that
  * changes them fails that test rather than changing verdicts silently.
@@ -35,21 +36,23 @@ import wordSequenceScoring from '@zxcvbn-ts/core/dist/matcher/wordSequence/scori
 
 type RankedDictionaries = Record<string, Record<string, number>>;
 
-/** What can be known of a set of dictionaries before looking anything up in them. */
-interface WordIndex {
-  words: Set<string>;
-  /** The length of the longest word beginning with these three characters. */
-  longestFrom: Map<string, number>;
-}
+/** Of a string: it is a word of some dictionary; some longer word begins with it. */
+const IS_WORD = 1;
+const BEGINS_WORD = 2;
+
+/** Every word of a set of dictionaries and every beginning of one, with what each is (IS_WORD | BEGINS_WORD). */
+type WordIndex = Map<string, number>;
 
 function indexWords(dictionaries: Iterable<Record<string, number>>): WordIndex {
-  const index: WordIndex = { words: new Set(), longestFrom: new Map() };
+  const index: WordIndex = new Map();
   for (const dictionary of dictionaries) {
     for (const word in dictionary) {
-      index.words.add(word);
-      if (word.length >= 3) {
-        const start = word.slice(0, 3);
-        index.longestFrom.set(start, Math.max(index.longestFrom.get(start) ?? 0, word.length));
+      index.set(word, (index.get(word) ?? 0) | IS_WORD);
+      for (let length = word.length - 1; length > 0; length--) {
+        const start = word.slice(0, length);
+        const known = index.get(start) ?? 0;
+        if (known & BEGINS_WORD) break; // so are all its shorter beginnings
+        index.set(start, known | BEGINS_WORD);
       }
     }
   }
@@ -99,14 +102,13 @@ class DictionaryScan {
     for (let i = 0; i < length; i++) {
       // The library's bound: nothing longer than the longest word, except the whole password when it is just one longer.
       const last = i === 0 && length === this.maxSearchWidth + 1 ? length - 1 : Math.min(length - 1, i + this.maxSearchWidth - 1);
-      // And no word starting here is longer than the longest that begins with these three characters.
-      const start = lower.slice(i, i + 3);
-      let reach = 2;
-      for (const index of this.indexes) reach = Math.max(reach, index.longestFrom.get(start) ?? 0);
-      const end = Math.min(last, i + reach - 1);
-      for (let j = from(i); j <= end; j++) {
+      for (let j = from(i); j <= last; j++) {
         const usedPassword = lower.slice(i, j + 1);
-        if (!this.indexes.some((index) => index.words.has(usedPassword))) continue;
+        let known = 0;
+        for (const index of this.indexes) known |= index.get(usedPassword) ?? 0;
+        // Neither a word nor the beginning of one: no longer substring from i is a word either.
+        if (known === 0) break;
+        if (!(known & IS_WORD)) continue;
         const isFullPassword = i === 0 && j === length - 1;
         for (const dictionaryName of this.dictionaryNames) {
           if (j - i + 1 > rankedDictionariesMaxWordSize[dictionaryName]! && !isFullPassword) continue;
@@ -209,6 +211,9 @@ export class DedupingL33tMatcher extends IndexedDictionaryMatcher {
         (i, j, matchedWord, rank, dictionaryName) => {
           const extras = extrasOf(spelling, i, j);
           hasFullMatch ||= extras.i === 0 && extras.j === password.length - 1;
+          // The library's filter at the end, applied early: single-character l33t matches ('1' for 'i', '4' for 'a')
+          // are noise.
+          if (extras.j === extras.i) return;
           const token = password.slice(extras.i, extras.j + 1);
           if (token.toLowerCase() === matchedWord) return; // no replacement in it after all
           // Found by an earlier spelling at the same place: the library drops it as already included.
@@ -219,8 +224,7 @@ export class DedupingL33tMatcher extends IndexedDictionaryMatcher {
         },
       );
     }
-    // The library's filter: single-character l33t matches ('1' for 'i', '4' for 'a') are noise.
-    return matches.filter((match) => match.token.length > 1);
+    return matches;
   }
 }
 
