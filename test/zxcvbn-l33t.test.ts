@@ -4,7 +4,7 @@ import { ZxcvbnFactory, type MatchExtended } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as english from '@zxcvbn-ts/language-en';
 import { l33tSpellings, samplePasswords } from '../bench/lib/password-samples.js';
-import { strengthOptions } from '../src/modules/identity/password-strength.worker.js';
+import { l33tSpellingsFor, loadEstimator, strengthOptions } from '../src/modules/identity/password-strength.worker.js';
 import { indexedDictionaryMatchers } from '../src/modules/identity/zxcvbn-l33t.js';
 
 const dictionaryOptions = { translations: english.translations, graphs: common.adjacencyGraphs, dictionary: { ...common.dictionary, ...english.dictionary } };
@@ -56,5 +56,18 @@ describe('indexed dictionary matchers', () => {
 
   test('refuse to stand in when Levenshtein distance is on, which they do not implement', () => {
     assert.throws(() => new ZxcvbnFactory({ ...dictionaryOptions, useLevenshteinDistance: true }, indexedDictionaryMatchers), /useLevenshteinDistance/);
+  });
+});
+
+describe('the production estimator', () => {
+  test('refuses every l33t spelling of a common password that the library\'s defaults refuse', async () => {
+    const production = await loadEstimator();
+    const defaults = new ZxcvbnFactory(dictionaryOptions, indexedDictionaryMatchers);
+    const letThrough = l33tSpellings().filter((password) => defaults.check(password, accountWords).score < 3 && production.check(password, accountWords).score >= 3);
+    assert.deepEqual(letThrough, []);
+  });
+
+  test('tries 100 l33t spellings up to 24 characters, the library\'s default, and 30 past that', () => {
+    assert.deepEqual([l33tSpellingsFor(10), l33tSpellingsFor(24), l33tSpellingsFor(25), l33tSpellingsFor(64)], [100, 100, 30, 30]);
   });
 });

@@ -185,10 +185,15 @@ function extrasOf(spelling: PasswordWithSubs, i: number, j: number) {
 }
 
 /** The library's l33t dictionary matcher, without repeated lookups. */
-export class DedupingL33tMatcher extends IndexedDictionaryMatcher {
+class DedupingL33tMatcher extends IndexedDictionaryMatcher {
+  /** How many spellings to try for a string this long: the library's `l33tMaxSubstitutions`, unless overridden. */
+  protected spellingLimit(_length: number): number {
+    return this.options.l33tMaxSubstitutions;
+  }
+
   override match({ password, userInputsOptions }: MatchOptions): MatchExtended[] {
     const scan = this.scan(userInputsOptions);
-    const spellings = getCleanPasswords(password, this.options.l33tMaxSubstitutions, this.options.trieNodeRoot);
+    const spellings = getCleanPasswords(password, this.spellingLimit(password.length), this.options.trieNodeRoot);
     const matches: MatchExtended[] = [];
     /** `iUnsubbed:jUnsubbed:text` of every match already made. */
     const found = new Set<string>();
@@ -228,23 +233,38 @@ export class DedupingL33tMatcher extends IndexedDictionaryMatcher {
   }
 }
 
-/** The library's word-sequence matcher with the indexed matchers inside it. */
-class IndexedWordSequenceMatcher extends LibraryWordSequenceMatcher {
-  constructor(options: Options) {
-    super(options);
-    this.dictionary = new IndexedDictionaryMatcher(options, true);
-    this.dictionaryL33t = new DedupingL33tMatcher(options, true);
-    this.dictionaryReverse = new IndexedReverseMatcher(options, true);
-  }
-}
+/** How many l33t spellings to try for a string of this many characters. */
+export type SpellingLimit = (length: number) => number;
 
 /**
  * The custom matchers to pass to `new ZxcvbnFactory(options, customMatchers)`: under the names of the library's own
- * dictionary and word-sequence matchers, they take their places; scoring and advice are the library's own.
+ * dictionary and word-sequence matchers, they take their places; scoring and advice are the library's own. With
+ * `spellingLimit`, the number of l33t spellings tried depends on the length of what is matched (more for short
+ * passwords, where people hide common ones, fewer for long ones, where each spelling costs more); without it, it is
+ * the factory's `l33tMaxSubstitutions`, as in the library.
  */
-export const indexedDictionaryMatchers = {
-  dictionary: { Matching: IndexedDictionaryMatcher, scoring: dictionaryScoring, feedback: dictionaryFeedback },
-  dictionaryReverse: { Matching: IndexedReverseMatcher, scoring: dictionaryScoring, feedback: dictionaryFeedback },
-  dictionaryL33t: { Matching: DedupingL33tMatcher, scoring: dictionaryScoring, feedback: dictionaryFeedback },
-  wordSequence: { Matching: IndexedWordSequenceMatcher, scoring: wordSequenceScoring, feedback: wordSequenceFeedback },
-};
+export function indexedDictionaryMatchersWith(spellingLimit?: SpellingLimit) {
+  class L33tMatcher extends DedupingL33tMatcher {
+    protected override spellingLimit(length: number): number {
+      return spellingLimit === undefined ? super.spellingLimit(length) : spellingLimit(length);
+    }
+  }
+  /** The library's word-sequence matcher with the indexed matchers inside it. */
+  class WordSequenceMatcher extends LibraryWordSequenceMatcher {
+    constructor(options: Options) {
+      super(options);
+      this.dictionary = new IndexedDictionaryMatcher(options, true);
+      this.dictionaryL33t = new L33tMatcher(options, true);
+      this.dictionaryReverse = new IndexedReverseMatcher(options, true);
+    }
+  }
+  return {
+    dictionary: { Matching: IndexedDictionaryMatcher, scoring: dictionaryScoring, feedback: dictionaryFeedback },
+    dictionaryReverse: { Matching: IndexedReverseMatcher, scoring: dictionaryScoring, feedback: dictionaryFeedback },
+    dictionaryL33t: { Matching: L33tMatcher, scoring: dictionaryScoring, feedback: dictionaryFeedback },
+    wordSequence: { Matching: WordSequenceMatcher, scoring: wordSequenceScoring, feedback: wordSequenceFeedback },
+  };
+}
+
+/** The indexed matchers with the library's own l33t limit: the same matches as the library's matchers. */
+export const indexedDictionaryMatchers = indexedDictionaryMatchersWith();
