@@ -18,7 +18,7 @@ const corners = [
   '|<3y80@rd!', 'c0rr3c7-h0r$3-8@773ry', 'alice_01!', '4l1c3@3x4mpl3.c0m', 'spruc3spruc3!', 'İstanbul1!', 'ǅungla9!',
   'p@$$w0rdp@$$w0rdp@$$w0rdp@$$w0rdp@$$w0rdp@$$w0rdp@$$w0rdp@$$w0rd', '1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l1l',
   '4@8(3691!|170$5+7%24@8(3691!|170$5+7%24@8(3691!|170$5+7%24@8(369', 'onetwothreefour5!', 'monday-tuesday-9', 'n0r7h3@57s0u7hw3s7',
-  'abcdefghijklmnopqrstuvwxy', 'abcdefghijklmnopqrstuvwxyz',
+  'abcdefghijklmnopqrstuvwxy', 'abcdefghijklmnopqrstuvwxyz', 'x__proto__1!', '__pr0t0__!1', 'constructor#9',
 ];
 const passwords = [...corners, ...samplePasswords(60, 3), ...l33tSpellings().filter((_, i) => i % 3 === 0)];
 
@@ -30,9 +30,12 @@ function matchesOf(factory: ZxcvbnFactory, password: string, userInputs: string[
 
 describe('indexed dictionary matchers', () => {
   test('find exactly the matches of the library\'s own, in the same order', () => {
+    // But for one quirk of the library's: its dictionaries are plain objects, so `constructor` and `__proto__`
+    // answer Object.prototype's, and it "finds" them in every dictionary with a rank that is not a number.
+    const realWords = (matches: MatchExtended[]) => matches.filter((match) => typeof (match as { rank?: unknown }).rank !== 'function' && typeof (match as { rank?: unknown }).rank !== 'object');
     for (const password of passwords) {
       for (const userInputs of [accountWords, []]) {
-        assert.deepStrictEqual(matchesOf(indexed, password, userInputs), matchesOf(library, password, userInputs), password);
+        assert.deepStrictEqual(matchesOf(indexed, password, userInputs), realWords(matchesOf(library, password, userInputs)), password);
       }
     }
   });

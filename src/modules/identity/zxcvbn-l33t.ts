@@ -22,6 +22,11 @@
  * library builds it, in the same order: test/zxcvbn-l33t.test.ts checks that the matches, and whole checks'
  * scores and advice, equal the library's for hundreds of passwords.
  *
+ * One difference, on purpose: the library's dictionaries are plain objects, so looking up `constructor` or
+ * `__proto__` answers Object.prototype's, and it "finds" those in every dictionary with a rank that is not a
+ * number; such matches get NaN guesses and never win the search. These matchers do not make them (the test checks
+ * the verdicts still agree).
+ *
  * It depends on the library's internals (4.2.0: the matcher classes and `getCleanPasswords`), so an upgrade that
  * changes them fails that test rather than changing verdicts silently.
  */
