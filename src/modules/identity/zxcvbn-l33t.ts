@@ -15,12 +15,12 @@
  *
  * The l33t matcher here makes the same spellings (the library's own `getCleanPasswords`) and looks up only the
  * substrings that contain a replaced character (the others are the original's, whose l33t matches the library
- * drops). Every matcher here also stops extending a substring once it is neither a word nor the beginning of one:
- * one map of all words and their beginnings (built once, about 400,000 strings) answers that with one lookup,
- * where the library asks each of twenty dictionaries about every substring up to 23 characters. Matches found
- * again by a later spelling are dropped with a set lookup instead of a scan. Each match is built exactly as the
- * library builds it, in the same order: test/zxcvbn-l33t.test.ts checks that the matches, and whole checks'
- * scores and advice, equal the library's for hundreds of passwords.
+ * drops). Every matcher here also skips substrings that cannot be a word: one set of all the words answers "in
+ * no dictionary" with one lookup where the library asks each of twenty dictionaries, and the longest word
+ * beginning with a substring's first three characters bounds how far a word starting there can reach (for random
+ * characters, nowhere). Matches found again by a later spelling are dropped with a set lookup instead of a scan.
+ * Each match is built exactly as the library builds it, in the same order: test/zxcvbn-l33t.test.ts checks that
+ * the matches, and whole checks' scores and advice, equal the library's for hundreds of passwords.
  *
  * One difference, on purpose: the library's dictionaries are plain objects, so looking up `constructor` or
  * `__proto__` answers Object.prototype's, and it "finds" those in every dictionary with a rank that is not a
@@ -41,23 +41,24 @@ import wordSequenceScoring from '@zxcvbn-ts/core/dist/matcher/wordSequence/scori
 
 type RankedDictionaries = Record<string, Record<string, number>>;
 
-/** Of a string: it is a word of some dictionary; some longer word begins with it. */
-const IS_WORD = 1;
-const BEGINS_WORD = 2;
+/** What can be known of a set of dictionaries before asking each of them. */
+interface WordIndex {
+  /** Every word of every dictionary. */
+  words: Set<string>;
+  /** The length of the longest word beginning with these three characters. */
+  longestFrom: Map<string, number>;
+}
 
-/** Every word of a set of dictionaries and every beginning of one, with what each is (IS_WORD | BEGINS_WORD). */
-type WordIndex = Map<string, number>;
-
-function indexWords(dictionaries: Iterable<Record<string, number>>): WordIndex {
-  const index: WordIndex = new Map();
-  for (const dictionary of dictionaries) {
-    for (const word in dictionary) {
-      index.set(word, (index.get(word) ?? 0) | IS_WORD);
-      for (let length = word.length - 1; length > 0; length--) {
-        const start = word.slice(0, length);
-        const known = index.get(start) ?? 0;
-        if (known & BEGINS_WORD) break; // so are all its shorter beginnings
-        index.set(start, known | BEGINS_WORD);
+/** Built from the word lists (iterating arrays is several times faster than the ranked dictionaries' keys). */
+function indexWords(lists: Iterable<readonly (string | number)[]>): WordIndex {
+  const index: WordIndex = { words: new Set(), longestFrom: new Map() };
+  for (const list of lists) {
+    for (const entry of list) {
+      const word = String(entry); // as the ranked dictionaries' keys are
+      index.words.add(word);
+      if (word.length >= 3) {
+        const start = word.slice(0, 3);
+        index.longestFrom.set(start, Math.max(index.longestFrom.get(start) ?? 0, word.length));
       }
     }
   }
@@ -66,10 +67,10 @@ function indexWords(dictionaries: Iterable<Record<string, number>>): WordIndex {
 
 /** Built once per factory's dictionaries (hundreds of thousands of words), and once per check for the account's words. */
 const indexes = new WeakMap<object, WordIndex>();
-function indexOf(key: object, dictionaries: () => Iterable<Record<string, number>>): WordIndex {
+function indexOf(key: object, lists: () => Iterable<readonly (string | number)[]>): WordIndex {
   let index = indexes.get(key);
   if (index === undefined) {
-    index = indexWords(dictionaries());
+    index = indexWords(lists());
     indexes.set(key, index);
   }
   return index;
@@ -94,10 +95,10 @@ class DictionaryScan {
     this.dictionaryNames = Object.keys(ranked.rankedDictionaries);
     this.maxSearchWidth = Math.max(0, ...Object.values(ranked.rankedDictionariesMaxWordSize));
     const fixed = options.rankedDictionaries as RankedDictionaries;
-    this.indexes = [indexOf(fixed, () => Object.values(fixed))];
+    this.indexes = [indexOf(fixed, () => Object.values(options.dictionary))];
     // The account's words are merged in per check (a new object each time), so they are indexed apart.
-    const perCheck = this.dictionaryNames.filter((name) => ranked.rankedDictionaries[name] !== fixed[name]).map((name) => ranked.rankedDictionaries[name]!);
-    if (perCheck.length > 0) this.indexes.push(indexOf(userInputsOptions ?? perCheck[0]!, () => perCheck));
+    const perCheck = this.dictionaryNames.filter((name) => ranked.rankedDictionaries[name] !== fixed[name]).map((name) => Object.keys(ranked.rankedDictionaries[name]!));
+    if (perCheck.length > 0) this.indexes.push(indexOf(userInputsOptions ?? ranked.rankedDictionaries, () => perCheck));
   }
 
   run(password: string, from: (i: number) => number, onHit: (i: number, j: number, word: string, rank: number, dictionaryName: string) => void): void {
@@ -107,13 +108,16 @@ class DictionaryScan {
     for (let i = 0; i < length; i++) {
       // The library's bound: nothing longer than the longest word, except the whole password when it is just one longer.
       const last = i === 0 && length === this.maxSearchWidth + 1 ? length - 1 : Math.min(length - 1, i + this.maxSearchWidth - 1);
-      for (let j = from(i); j <= last; j++) {
+      // And no word starting here is longer than the longest that begins with these three characters.
+      const start = lower.slice(i, i + 3);
+      let reach = 2;
+      for (const index of this.indexes) reach = Math.max(reach, index.longestFrom.get(start) ?? 0);
+      const end = Math.min(last, i + reach - 1);
+      for (let j = from(i); j <= end; j++) {
         const usedPassword = lower.slice(i, j + 1);
-        let known = 0;
-        for (const index of this.indexes) known |= index.get(usedPassword) ?? 0;
-        // Neither a word nor the beginning of one: no longer substring from i is a word either.
-        if (known === 0) break;
-        if (!(known & IS_WORD)) continue;
+        let inSome = false;
+        for (const index of this.indexes) inSome ||= index.words.has(usedPassword);
+        if (!inSome) continue;
         const isFullPassword = i === 0 && j === length - 1;
         for (const dictionaryName of this.dictionaryNames) {
           if (j - i + 1 > rankedDictionariesMaxWordSize[dictionaryName]! && !isFullPassword) continue;
