@@ -29,6 +29,20 @@ describe('configuration', () => {
     assert.equal(loadConfig({ ARGON2_MAX_CONCURRENCY: '4' }).argon2MaxConcurrency, 4);
   });
 
+  test('the mfa_token limits default to 5 minutes and 5 codes, can be set, and are bounded', () => {
+    const defaults = loadConfig({});
+    assert.deepEqual([defaults.mfaTokenTtlSeconds, defaults.mfaTokenMaxAttempts], [300, 5]);
+    const set = loadConfig({ MFA_TOKEN_TTL_SECONDS: '120', MFA_TOKEN_MAX_ATTEMPTS: '3' });
+    assert.deepEqual([set.mfaTokenTtlSeconds, set.mfaTokenMaxAttempts], [120, 3]);
+    assert.throws(() => loadConfig({ MFA_TOKEN_TTL_SECONDS: '0', MFA_TOKEN_MAX_ATTEMPTS: 'five' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.ok(error.problems.some((problem) => problem.startsWith('MFA_TOKEN_TTL_SECONDS')));
+      assert.ok(error.problems.some((problem) => problem.startsWith('MFA_TOKEN_MAX_ATTEMPTS')));
+      return true;
+    });
+    assert.throws(() => loadConfig({ MFA_TOKEN_TTL_SECONDS: '86400', MFA_TOKEN_MAX_ATTEMPTS: '0' }), /MFA_TOKEN_TTL_SECONDS[\s\S]*MFA_TOKEN_MAX_ATTEMPTS/);
+  });
+
   test('OPENAPI_SERVERS takes http(s) URLs and absolute paths, and names anything else', () => {
     assert.deepEqual(loadConfig({ OPENAPI_SERVERS: ' https://api.example.com ,/v1' }).openApiServers, ['https://api.example.com', '/v1']);
     assert.deepEqual(loadConfig({}).openApiServers, []);

@@ -33,7 +33,8 @@ for (const dialect of dialects) {
     const mails: EmailMessage[] = [];
 
     before(async () => {
-      t = await createTestApp(dialect, { MFA_MAX_FAILURES_PER_ACCOUNT: '8' }, { clock });
+      // The mfa_token's limits are set away from their defaults (300 s, 5 codes), so the test below shows the settings take effect.
+      t = await createTestApp(dialect, { MFA_MAX_FAILURES_PER_ACCOUNT: '8', MFA_TOKEN_TTL_SECONDS: '120', MFA_TOKEN_MAX_ATTEMPTS: '4' }, { clock });
       mailedTokens(t);
       const { jobs } = t.app.context;
       const enqueue = jobs.enqueue.bind(jobs);
@@ -246,10 +247,14 @@ for (const dialect of dialects) {
         assert.equal((await finish({ code: codeOf(secret) })).statusCode, 422);
       });
 
-      test('the mfa_token expires after 5 minutes, works once, and dies after 5 wrong codes', async () => {
+      test('the mfa_token lives MFA_TOKEN_TTL_SECONDS, works once, and dies after MFA_TOKEN_MAX_ATTEMPTS wrong codes', async () => {
         const { user, secret } = await enrolled();
+        const young = await mfaTokenOf(user);
+        clock.advance(119);
+        assert.equal((await finish({ mfa_token: young, code: codeOf(secret) })).statusCode, 200, 'alive at 119 s of 120');
+        nextStep();
         const expiring = await mfaTokenOf(user);
-        clock.advance(301);
+        clock.advance(121);
         const expired = await finish({ mfa_token: expiring, code: codeOf(secret) });
         assert.deepEqual([expired.statusCode, expired.json()], [401, { detail: 'MFA_TOKEN_INVALID' }]);
         assert.equal(expired.headers['www-authenticate'], 'Bearer');
@@ -261,12 +266,12 @@ for (const dialect of dialects) {
 
         const guessed = await mfaTokenOf(user);
         const answers: number[] = [];
-        for (let i = 0; i < 5; i++) answers.push((await finish({ mfa_token: guessed, code: '000000' === codeOf(secret) ? '111111' : '000000' })).statusCode);
-        assert.deepEqual(answers, [400, 400, 400, 400, 401]);
+        for (let i = 0; i < 4; i++) answers.push((await finish({ mfa_token: guessed, code: '000000' === codeOf(secret) ? '111111' : '000000' })).statusCode);
+        assert.deepEqual(answers, [400, 400, 400, 401]);
         assert.equal((await finish({ mfa_token: guessed, code: codeOf(secret) })).statusCode, 401, 'dead, even with the right code');
         assert.equal((await finish({ mfa_token: 'made-up-token', code: codeOf(secret) })).statusCode, 401);
         const failed = (await eventsOf(user.id)).filter((e) => e.event === 'mfa.challenge_failed');
-        assert.equal(failed.length, 5);
+        assert.equal(failed.length, 4);
       });
 
       test('wrong codes are throttled per account (429, audited), across mfa_tokens', async () => {

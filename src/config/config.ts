@@ -69,6 +69,10 @@ export interface Config {
   totpIssuer: string;
   /** Wrong second-factor codes per account per LOGIN_FAILURE_WINDOW_SECONDS, on every route that takes one. */
   mfaMaxFailuresPerAccount: number;
+  /** How long the mfa_token of a log-in that stopped at the second factor lives. */
+  mfaTokenTtlSeconds: number;
+  /** Codes one mfa_token allows; the next try finds it dead. */
+  mfaTokenMaxAttempts: number;
 
   redisUrl: string | null;
   redisKeyPrefix: string;
@@ -310,6 +314,8 @@ export function loadConfig(env: Env = process.env): Config {
     emailChangeWindowSeconds: read.int('EMAIL_CHANGE_WINDOW_SECONDS', 60 * 60, 1, 60 * 60 * 24 * 7),
     totpIssuer: read.string('TOTP_ISSUER', 'Spruce'),
     mfaMaxFailuresPerAccount: read.int('MFA_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100_000),
+    mfaTokenTtlSeconds: read.int('MFA_TOKEN_TTL_SECONDS', 5 * 60, 30, 60 * 60),
+    mfaTokenMaxAttempts: read.int('MFA_TOKEN_MAX_ATTEMPTS', 5, 1, 100),
 
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: read.string('REDIS_KEY_PREFIX', 'spruce:'),

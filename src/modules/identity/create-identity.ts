@@ -49,10 +49,6 @@ export interface Identity {
   secondFactor: SecondFactorService;
 }
 
-/** An mfa_token lives this long and allows this many codes (the numbers; not settings). */
-const mfaTokenLifetimeSeconds = 5 * 60;
-const mfaTokenMaxTries = 5;
-
 export interface IdentityInfrastructure {
   config: Config;
   secret: string;
@@ -103,7 +99,10 @@ export async function createIdentity(infrastructure: IdentityInfrastructure): Pr
     sessionsEnded: async (ids) => authenticatorRef.current?.sessionsEnded(ids),
     log,
   });
-  const mfaChallenges = new MfaChallenges(store, clock, { lifetimeSeconds: mfaTokenLifetimeSeconds, maxTries: mfaTokenMaxTries });
+  const mfaChallenges = new MfaChallenges(store, clock, {
+    lifetimeSeconds: config.mfaTokenTtlSeconds,
+    maxTries: config.mfaTokenMaxAttempts,
+  });
   const users = new UsersService({
     clock,
     mfaChallenges,

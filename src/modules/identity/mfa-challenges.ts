@@ -3,9 +3,9 @@ import type { Clock } from '../../core/clock.js';
 import type { KeyValueStore } from '../../infra/store/key-value-store.js';
 
 export interface MfaChallengeOptions {
-  /** How long an mfa_token lives (5 minutes). */
+  /** How long an mfa_token lives (MFA_TOKEN_TTL_SECONDS, default 5 minutes). */
   lifetimeSeconds: number;
-  /** Wrong codes one mfa_token allows; the next try finds it dead (5). */
+  /** Wrong codes one mfa_token allows; the next try finds it dead (MFA_TOKEN_MAX_ATTEMPTS, default 5). */
   maxTries: number;
 }
 

@@ -105,7 +105,8 @@ export const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOpt
         operationId: 'logInSecondFactor',
         summary: 'Finish a log-in that answered LOGIN_MFA_REQUIRED: the mfa_token and a code (or a recovery code)',
         description:
-          'Answers what a log-in answers, and starts the session. The mfa_token lives 5 minutes, works once and allows 5 codes; ' +
+          'Answers what a log-in answers, and starts the session. The mfa_token lives MFA_TOKEN_TTL_SECONDS (default 5 minutes), ' +
+          'works once and allows MFA_TOKEN_MAX_ATTEMPTS codes (default 5); ' +
           'a wrong code is 400 MFA_CODE_INVALID, an unknown, expired, used or exhausted token 401 MFA_TOKEN_INVALID. ' +
           'With refresh_cookie (here or on the log-in) the refresh token comes in the HttpOnly cookie.',
         body: MfaLogInBody,

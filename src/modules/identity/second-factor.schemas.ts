@@ -69,7 +69,7 @@ export const MfaLogInBody = Type.Object(
 export const LogInUnauthorized = Type.Object(
   {
     detail: Type.String(),
-    mfa_token: Type.Optional(Type.String({ description: 'With LOGIN_MFA_REQUIRED: send it with a code to POST /api/auth/mfa within 5 minutes' })),
+    mfa_token: Type.Optional(Type.String({ description: 'With LOGIN_MFA_REQUIRED: send it with a code to POST /api/auth/mfa within MFA_TOKEN_TTL_SECONDS (default 5 minutes)' })),
   },
   { title: 'LogInUnauthorized', examples: [{ detail: 'LOGIN_MFA_REQUIRED', mfa_token: 'Zk3…' }, { detail: 'Not Authorized' }] },
 );
