@@ -25,6 +25,11 @@ export interface StrengthEstimator {
 export interface ThreadedEstimatorOptions {
   /** A check waiting or running longer than this is abandoned (a running one's thread is replaced) and answers 503. */
   timeoutMs?: number;
+  /**
+   * The same for checks that wait for a new thread to load its dictionaries (under a second on a quiet machine,
+   * several on a busy one): 30 s, or `timeoutMs` when only that is given.
+   */
+  loadTimeoutMs?: number;
   /** Checks waiting for the thread; past this a check answers 503 at once rather than queueing without end. */
   maxQueue?: number;
   /** The worker module; tests substitute one that misbehaves. */
@@ -53,6 +58,9 @@ export class ThreadedStrengthEstimator implements StrengthEstimator {
   private pool: Promise<Piscina> | undefined;
   private closed = false;
   private readonly timeoutMs: number;
+  private readonly loadTimeoutMs: number;
+  /** Whether the thread now running has its dictionaries: false from its start until its first answer. */
+  private loaded = false;
   private readonly maxQueue: number;
   private readonly workerFile: string;
   private readonly idleMs: number;
@@ -62,6 +70,7 @@ export class ThreadedStrengthEstimator implements StrengthEstimator {
     options: ThreadedEstimatorOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.loadTimeoutMs = options.loadTimeoutMs ?? options.timeoutMs ?? 30_000;
     this.maxQueue = options.maxQueue ?? 64;
     this.workerFile = options.workerFile ?? defaultWorkerFile;
     this.idleMs = options.idleMs ?? 60_000;
@@ -90,8 +99,12 @@ export class ThreadedStrengthEstimator implements StrengthEstimator {
     const pool = await (this.pool ??= this.startPool());
     try {
       // The signal covers the wait and the run: Piscina drops a waiting task, and stops (then replaces) a
-      // thread still running one, so no request outlives the timeout.
-      return (await pool.run(task, { signal: AbortSignal.timeout(this.timeoutMs) })) as StrengthEstimate | null;
+      // thread still running one, so no request outlives the timeout. Loading the dictionaries is not a check's
+      // cost, so while a thread loads them (the first check, or the first after an idle minute) the wait is longer.
+      const timeoutMs = this.loaded ? this.timeoutMs : this.loadTimeoutMs;
+      const estimate = (await pool.run(task, { signal: AbortSignal.timeout(timeoutMs) })) as StrengthEstimate | null;
+      if (pool.threads.length > 0) this.loaded = true;
+      return estimate;
     } catch (error) {
       this.log.warn({ err: error }, 'password strength check failed; answering 503');
       throw new ServiceUnavailableError(passwordCheckUnavailableMessage);
@@ -101,7 +114,7 @@ export class ThreadedStrengthEstimator implements StrengthEstimator {
   private async startPool(): Promise<Piscina> {
     // Loaded here, not at start: processes that never check a password (the worker, most CLI commands) skip it.
     const { Piscina } = await import('piscina');
-    return new Piscina({
+    const pool = new Piscina({
       filename: this.workerFile,
       minThreads: 0,
       maxThreads: 1,
@@ -109,5 +122,10 @@ export class ThreadedStrengthEstimator implements StrengthEstimator {
       idleTimeout: this.idleMs,
       niceIncrement: 10,
     });
+    // A new thread (the first, one replacing a stopped one, or one after an idle end) loads the dictionaries again.
+    pool.on('workerCreate', () => {
+      this.loaded = false;
+    });
+    return pool;
   }
 }
