@@ -181,10 +181,9 @@ class EnvReader {
 }
 
 /**
- * Hashes running at once by default: every core but one, and at least one. Password hashing is CPU work in
- * worker threads (niced, see PasswordHasher); leaving one core to the event loop keeps every other request fast
- * while log-ins run flat out (on two cores, two busy hashing threads pushed GET /todos p99 past 50 ms; see
- * docs/benchmarks.md).
+ * Hashes running at once by default: every core but one, and at least one. Password hashing is CPU work on
+ * libuv's threads; leaving one core to the event loop keeps every other request fast while log-ins run flat
+ * out (on two cores, two busy hashing threads pushed GET /todos p99 past 50 ms; see docs/benchmarks.md).
  */
 export function defaultHashingConcurrency(cores = os.availableParallelism()): number {
   return Math.max(1, cores - 1);
