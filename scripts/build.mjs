@@ -48,7 +48,6 @@ const entryPoints = {
   // Found beside the module that starts it (new URL('./password-strength.worker.js', import.meta.url)): every
   // output file sits in the same folder, so it is found from whichever file that code lands in.
   'password-strength.worker': 'src/modules/identity/password-strength.worker.ts',
-  'password-hashing.worker': 'src/modules/identity/password-hashing.worker.ts',
 };
 
 /** Resolves bare imports of packages not in `bundled` as external, so Node loads them from node_modules. */

@@ -287,7 +287,6 @@ function createMarketplace(database: DatabaseHandle, usersRepository: Identity['
 export async function closeContext(context: AppContext): Promise<void> {
   await context.authenticator.stop();
   await context.passwordPolicy.close();
-  await context.hasher.close();
   // Jobs first: a job still running may need the mailer, and queued ones are handed back before Redis closes.
   await context.jobs.close();
   await context.mailer.close();
