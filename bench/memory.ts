@@ -1,6 +1,6 @@
 /**
- * Resident memory of Spruce on the embedded default (src/server.ts through tsx, as `npm run dev` runs it; as
- * `npm start` runs it, the cached bundle, with BENCH_ENTRY=start; the compiled entry point with BENCH_ENTRY=dist):
+ * Resident memory of Spruce on the embedded default (as `npm start` runs it, the cached bundle; BENCH_ENTRY=dist
+ * for the compiled entry point, BENCH_ENTRY=tsx for src/server.ts through tsx as `npm run dev` runs it):
  * at idle after start-up (before any request), after a sign-up, a log-in and 20 todos (the sign-up starts the
  * password-strength thread), idle again once that thread has ended (a minute without a password check), then after
  * each of three runs of BENCH_REQUESTS (default 100,000) GET /todos requests: `npx tsx bench/memory.ts`. Then the

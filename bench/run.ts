@@ -5,7 +5,8 @@
  *
  *   BENCH_SECONDS       length of each measured run (default 5)
  *   BENCH_ROUNDS        alternating rounds per comparison (default 3)
- *   BENCH_ENTRY=dist    measure the compiled entry point (run `npm run build` first) instead of tsx
+ *   BENCH_ENTRY=dist    measure the compiled entry point (run `npm run build` first) instead of npm start's bundle
+ *   BENCH_ENTRY=tsx     measure src/ through tsx (as npm run dev runs it)
  *   BENCH_DATABASE_URL  admin URL of PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)
  *   BENCH_REDIS_URL     Redis for the PostgreSQL legs (default redis://127.0.0.1:6379)
  */
@@ -19,6 +20,7 @@ Runs each benchmark script in bench/, each starting its own servers beside a bar
 BENCH_SECONDS       length of each measured run (default 5)
 BENCH_ROUNDS        alternating rounds per comparison (default 3)
 BENCH_ENTRY=dist    measure the compiled entry point (run \`npm run build\` first)
+BENCH_ENTRY=tsx     measure src/ through tsx (as npm run dev runs it); default: as npm start runs it
 BENCH_DATABASE_URL  admin URL of PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)
 BENCH_REDIS_URL     Redis for the PostgreSQL legs (default redis://127.0.0.1:6379)`);
   process.exit(0);

@@ -11,10 +11,10 @@ export const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 export const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 /**
- * `dist` measures the compiled entry point (`npm run build` first); `start` runs it as `npm start` does (the
- * bundle of src/ cached by scripts/start.mjs); anything else, src/server.ts through tsx (as `npm run dev`).
+ * How Spruce is run: by default as `npm start` runs it (`start`: the bundle of src/ cached by scripts/start.mjs);
+ * `dist`, the compiled entry point (`npm run build` first); `tsx`, src/server.ts through tsx (as `npm run dev`).
  */
-export const entry = process.env.BENCH_ENTRY === 'dist' ? 'dist' : process.env.BENCH_ENTRY === 'start' ? 'start' : 'tsx';
+export const entry = process.env.BENCH_ENTRY === 'dist' ? 'dist' : process.env.BENCH_ENTRY === 'tsx' ? 'tsx' : 'start';
 const entryArgs = { dist: ['dist/server.js'], start: ['scripts/start.mjs'], tsx: ['--import', 'tsx', 'src/server.ts'] };
 const password = 'bench-password-1';
 
