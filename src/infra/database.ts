@@ -21,6 +21,23 @@ export interface DatabaseHandle {
 }
 
 /**
+ * `make(text)` for each text, made once and remembered: up to `limit` texts, the oldest dropped first. For what is
+ * worked out per SQL text on every query (a statement, a statement name), where the texts are few and repeat.
+ */
+function rememberedPerText<V>(limit: number, make: (text: string) => V): (text: string) => V {
+  const remembered = new Map<string, V>();
+  return (text) => {
+    let value = remembered.get(text);
+    if (value === undefined) {
+      value = make(text);
+      if (remembered.size >= limit) remembered.delete(remembered.keys().next().value as string);
+      remembered.set(text, value);
+    }
+    return value;
+  };
+}
+
+/**
  * A pg client that sends every query as a named prepared statement, so PostgreSQL parses and plans each
  * distinct statement once per connection instead of on every request. Kysely emits the same SQL text for the
  * same query shape, so the set of names stays small.
@@ -28,16 +45,7 @@ export interface DatabaseHandle {
 function preparingClient(Client: typeof pg.Client, limit = 500): typeof pg.Client {
   // Hashing the text costs about 5 µs a query, as much as the rest of a compiled query's way through Kysely;
   // the names of recent texts are remembered instead (compiled-once queries even pass the same string).
-  const names = new Map<string, string>();
-  const nameOf = (text: string) => {
-    let name = names.get(text);
-    if (name === undefined) {
-      name = `k${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
-      if (names.size >= limit) names.delete(names.keys().next().value as string);
-      names.set(text, name);
-    }
-    return name;
-  };
+  const nameOf = rememberedPerText(limit, (text) => `k${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`);
   return class PreparingClient extends Client {
     override query(...args: any[]): any {
       const [text, values] = args;
@@ -54,19 +62,7 @@ function preparingClient(Client: typeof pg.Client, limit = 500): typeof pg.Clien
  * Kysely runs one statement at a time on a SQLite connection, so a cached statement is never used twice at once.
  */
 function withStatementCache(database: SqliteDatabase.Database, limit = 500) {
-  const statements = new Map<string, SqliteDatabase.Statement>();
-  return {
-    close: () => database.close(),
-    prepare(text: string) {
-      let statement = statements.get(text);
-      if (statement === undefined) {
-        statement = database.prepare(text);
-        if (statements.size >= limit) statements.delete(statements.keys().next().value as string);
-        statements.set(text, statement);
-      }
-      return statement;
-    },
-  };
+  return { close: () => database.close(), prepare: rememberedPerText(limit, (text) => database.prepare(text)) };
 }
 
 async function openSqlite(file: string): Promise<SqliteDatabase.Database> {
