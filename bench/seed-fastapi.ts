@@ -19,7 +19,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { alternate, load, loadAverage, machine, type Comparison } from './lib/load.js';
-import { entry, redisUrl, rounds, seconds, startSpruce, temporaryDirectory, userWithTodos, withPostgresDatabase, type Server } from './lib/spruce.js';
+import { asServer, entry, json, redisUrl, rounds, seconds, startSpruce, temporaryDirectory, userWithTodos, withPostgresDatabase, type Server } from './lib/spruce.js';
 import { freePort, spawnCommand, waitUntilServing } from '../test/helpers/processes.js';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -63,21 +63,7 @@ async function startSeed(env: Record<string, string>, logDirectory: string): Pro
   const spawned = spawnCommand(python, ['-m', 'uvicorn', 'main:app', '--app-dir', seedDirectory, '--host', '127.0.0.1', '--port', String(port)], env, {
     logFile,
   });
-  const served = await waitUntilServing(spawned, `http://127.0.0.1:${port}`, '/');
-  return {
-    ...served,
-    pid: served.child.pid!,
-    stop: async () => {
-      served.signal('SIGTERM');
-      await served.exited;
-    },
-  };
-}
-
-async function postJson(url: string, body: unknown): Promise<any> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
+  return asServer(await waitUntilServing(spawned, `http://127.0.0.1:${port}`, '/'));
 }
 
 /**
@@ -85,8 +71,8 @@ async function postJson(url: string, body: unknown): Promise<any> {
  * POST /todos sets no owner; the tutorial set user_id with SQL). Returns the access token.
  */
 async function seedUserWithTodos(seed: Server, env: Record<string, string>, username: string, password: string): Promise<string> {
-  await postJson(`${seed.url}/users/sign-up`, { username, password });
-  const { access_token: token } = await postJson(`${seed.url}/users/log-in`, { username, password });
+  await json(`${seed.url}/users/sign-up`, 'POST', { username, password });
+  const { access_token: token } = await json(`${seed.url}/users/log-in`, 'POST', { username, password });
   execFileSync(python, ['setup_db.py', 'todos', username, String(todoCount)], { cwd: seedDirectory, env: { PATH: process.env.PATH ?? '', ...env } });
   return token as string;
 }

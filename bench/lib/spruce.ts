@@ -46,7 +46,8 @@ export interface Server extends ApiProcess {
   stop(): Promise<void>;
 }
 
-function asServer(process: ApiProcess): Server {
+/** A started process as a Server: its pid, and a stop that sends SIGTERM and waits for the exit. */
+export function asServer(process: ApiProcess): Server {
   return {
     ...process,
     pid: process.child.pid!,
@@ -98,7 +99,8 @@ export async function startBare(database: string, sql: string, params: unknown[]
   return asServer(await waitUntilServing(spawned, `http://127.0.0.1:${port}`, '/'));
 }
 
-async function json(url: string, method: string, body: unknown, token?: string): Promise<any> {
+/** Sends `body` as JSON and answers the JSON reply; throws on any status but 2xx. */
+export async function json(url: string, method: string, body: unknown, token?: string): Promise<any> {
   const res = await fetch(url, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
