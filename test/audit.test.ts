@@ -150,7 +150,7 @@ for (const dialect of dialects) {
       await assert.rejects(
         database.db.transaction().execute(async (trx) => {
           await trx.updateTable('users').set({ username: 'rolled_back_name' }).where('id', '=', user.id).execute();
-          await audit.record('account.updated', { subjectId: user.id, detail: { changed: ['name'] } }, trx);
+          await audit.record('account.updated', { subjectId: user.id, detail: { changed: ['name'] } }, null, trx);
           throw new Error('roll back');
         }),
       );
