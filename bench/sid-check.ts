@@ -85,7 +85,7 @@ const user = await usersRepository.transaction((trx) =>
 );
 for (let i = 0; i < 20; i++) await todos.create(user.id, `todo number ${i}`, i % 2 === 0);
 const tokens = {
-  session: (await sessions.start(user.id, { ip: '127.0.0.1' })).accessToken,
+  session: (await sessions.start(user.id, { ip: '127.0.0.1' }, null)).accessToken,
   sessionless: users.issueAccessToken(user),
 };
 

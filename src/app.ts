@@ -18,7 +18,6 @@ import { loggerOptions, registerRequestLine } from './http/logging.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerMigrationsGate } from './http/migrations-gate.js';
 import { registerRateLimit } from './http/rate-limit.js';
-import { registerRequestContext } from './http/request-context.js';
 import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -139,7 +138,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // Cross-cutting HTTP concerns, registered before any route so their hooks run first on every request.
   registerRequestIdHeader(app);
-  registerRequestContext(app);
   registerConnectionDraining(app);
   registerSecurityHeaders(app);
   await registerCors(app, config.corsOrigins);

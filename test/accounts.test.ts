@@ -275,7 +275,7 @@ for (const dialect of dialects) {
         const oldToken = mailedTokens(t).verify.get(user.email);
         const newEmail = `${uniqueName('moved')}@example.com`;
         // A superuser's change: it takes effect at once, unverified, and a verify token goes to the new email.
-        await t.app.context.usersAdmin.update(user.id, { email: newEmail });
+        await t.app.context.usersAdmin.update(user.id, { email: newEmail }, null);
         const res = await post('/api/auth/verify', { token: oldToken });
         assert.deepEqual(res.json(), { detail: 'VERIFY_USER_BAD_TOKEN' });
         const fresh = await post('/api/auth/verify', { token: mailedTokens(t).verify.get(newEmail) });
@@ -335,9 +335,9 @@ for (const dialect of dialects) {
         const resetEvents = async () =>
           (await database.db.selectFrom('audit_events').select('id').where('subject_id', '=', user.id).where('event', '=', 'password.reset').execute()).length;
         const original = audit.record;
-        audit.record = async (event, entry, trx) => {
+        audit.record = async (event, entry, context, trx) => {
           if (event === 'session.ended' && entry.subjectId === user.id) throw new Error('ending the sessions fails');
-          return original.call(audit, event, entry, trx);
+          return original.call(audit, event, entry, context, trx);
         };
         try {
           assert.equal((await reset(token, 'brand-new-pass-1')).statusCode, 500);

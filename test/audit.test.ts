@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiPassword, apiUser, bearer, logIn } from './helpers/api-accounts.js';
+import { apiPassword, apiUser, bearer, logIn, mailedTokens } from './helpers/api-accounts.js';
 import { createTestApp, dialects, newUser, testPassword, type TestApp } from './helpers/test-app.js';
 
 interface AuditView {
@@ -14,6 +14,11 @@ interface AuditView {
   user_agent: string | null;
   request_id: string | null;
   detail: Record<string, unknown> | null;
+}
+
+/** The session an access token belongs to (its `sid` claim). */
+function sessionOf(token: string): string {
+  return JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()).sid;
 }
 
 for (const dialect of dialects) {
@@ -73,6 +78,115 @@ for (const dialect of dialects) {
       assert.equal(login.statusCode, 429);
       const rows = await t.app.context.database.db.selectFrom('audit_events').select('event').where('subject_id', '=', user.id).execute();
       assert.ok(rows.some((r) => r.event === 'login.throttled'));
+    });
+
+    test('concurrent requests by different callers each record their own actor, address, user agent, request id and session', async () => {
+      const admins = [await apiUser(t, { superuser: true }), await apiUser(t, { superuser: true })];
+      const target = await apiUser(t);
+      const rename = `renamed_${target.id.slice(0, 8)}`;
+      const client = (who: number) => ({ ip: `198.51.100.${10 + who}`, userAgent: `concurrent-agent-${who}` });
+      // Interleaved in flight: two superusers reading one account while its owner renames it, each from its own client.
+      const responses = await Promise.all([
+        ...Array.from({ length: 8 }, (_, i) =>
+          t.inject({
+            method: 'GET',
+            url: `/api/users/${target.id}`,
+            headers: { ...admins[i % 2]!.headers, 'user-agent': client(i % 2).userAgent, 'x-request-id': `concurrent-read-${i}` },
+            remoteAddress: client(i % 2).ip,
+          }),
+        ),
+        t.inject({
+          method: 'PATCH',
+          url: '/api/users/me',
+          headers: { ...target.headers, 'user-agent': client(2).userAgent, 'x-request-id': 'concurrent-rename' },
+          remoteAddress: client(2).ip,
+          payload: { name: rename },
+        }),
+      ]);
+      for (const res of responses) assert.equal(res.statusCode, 200, res.body);
+
+      const rows = await t.app.context.database.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('subject_id', '=', target.id)
+        .where('event', 'in', ['admin.user_read', 'account.updated'])
+        .execute();
+      assert.equal(rows.length, 9);
+      for (const row of rows) {
+        if (row.event === 'account.updated') {
+          assert.equal(row.request_id, 'concurrent-rename');
+          assert.deepEqual([row.actor_type, row.actor_id, row.session_id], ['user', target.id, sessionOf(target.token)]);
+          assert.deepEqual([row.ip, row.user_agent], [client(2).ip, client(2).userAgent]);
+          continue;
+        }
+        const i = Number(/^concurrent-read-(\d)$/.exec(row.request_id ?? '')?.[1]);
+        const admin = admins[i % 2]!;
+        assert.deepEqual([row.actor_type, row.actor_id, row.session_id], ['superuser', admin.id, sessionOf(admin.token)], `read ${i}`);
+        assert.deepEqual([row.ip, row.user_agent], [client(i % 2).ip, client(i % 2).userAgent], `read ${i}`);
+      }
+    });
+
+    test('a request without a token records the account it is about as the actor, from the request’s client', async () => {
+      const user = await apiUser(t);
+      mailedTokens(t); // watched before the reset token is mailed
+      const from = { remoteAddress: '192.0.2.44', headers: { 'user-agent': 'tokenless-agent', 'x-request-id': `tokenless-${user.id.slice(0, 8)}` } };
+      const failed = await t.inject({
+        method: 'POST',
+        url: '/api/token',
+        remoteAddress: from.remoteAddress,
+        headers: { ...from.headers, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ username: user.email, password: 'wrong-password-1' }).toString(),
+      });
+      assert.equal(failed.statusCode, 400);
+      assert.equal((await t.inject({ method: 'POST', url: '/api/auth/forgot-password', payload: { email: user.email } })).statusCode, 202);
+      const token = mailedTokens(t).reset.get(user.email);
+      const reset = await t.inject({ method: 'POST', url: '/api/auth/reset-password', ...from, payload: { token, password: 'brand-new-pass-9' } });
+      assert.equal(reset.statusCode, 200, reset.body);
+
+      const rows = await t.app.context.database.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('subject_id', '=', user.id)
+        .where('request_id', '=', from.headers['x-request-id'])
+        .orderBy('event', 'asc')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.event, r.actor_type, r.actor_id, r.session_id, r.ip, r.user_agent]),
+        [
+          ['login.failed', 'user', user.id, null, '192.0.2.44', 'tokenless-agent'],
+          ['password.reset', 'user', user.id, null, '192.0.2.44', 'tokenless-agent'],
+          // The session the reset ended is named, though the request had none.
+          ['session.ended', 'user', user.id, sessionOf(user.token), '192.0.2.44', 'tokenless-agent'],
+        ],
+      );
+    });
+
+    test('outside a request the system is the actor; a replayed refresh token ends its session as the system, from the replaying client', async () => {
+      const { audit, database } = t.app.context;
+      const user = await apiUser(t);
+      await audit.record('account.updated', { subjectId: user.id, detail: { changed: ['name'] } }, null);
+      const first = await logIn(t, user.email, apiPassword);
+      const refresh = (refreshToken: string) =>
+        t.inject({ method: 'POST', url: '/api/auth/refresh', headers: { 'user-agent': 'replaying-agent' }, remoteAddress: '192.0.2.77', payload: { refresh_token: refreshToken } });
+      const second = (await refresh(first.json().refresh_token)).json();
+      assert.equal((await refresh(second.refresh_token)).statusCode, 200);
+      // An ancestor of the live token: someone else holds the session.
+      assert.equal((await refresh(first.json().refresh_token)).statusCode, 401);
+
+      const rows = await database.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('subject_id', '=', user.id)
+        .where('event', 'in', ['account.updated', 'session.refresh_reused'])
+        .orderBy('event', 'asc')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.event, r.actor_type, r.actor_id, r.session_id, r.ip, r.user_agent, r.request_id === null]),
+        [
+          ['account.updated', 'system', null, null, null, null, true],
+          ['session.refresh_reused', 'system', null, sessionOf(first.json().access_token), '192.0.2.77', 'replaying-agent', false],
+        ],
+      );
     });
 
     test('superuser actions are recorded as the superuser’s, and only superusers read every account’s events', async () => {
@@ -150,7 +264,7 @@ for (const dialect of dialects) {
       await assert.rejects(
         database.db.transaction().execute(async (trx) => {
           await trx.updateTable('users').set({ username: 'rolled_back_name' }).where('id', '=', user.id).execute();
-          await audit.record('account.updated', { subjectId: user.id, detail: { changed: ['name'] } }, trx);
+          await audit.record('account.updated', { subjectId: user.id, detail: { changed: ['name'] } }, null, trx);
           throw new Error('roll back');
         }),
       );

@@ -130,9 +130,9 @@ for (const leg of legs) {
       const address = newAddress();
       const code = await emailedCode(t, user, address);
       const original = audit.record;
-      audit.record = async (event, entry, trx) => {
+      audit.record = async (event, entry, context, trx) => {
         if (event === 'user.verified') throw new Error('the audit insert fails');
-        return original.call(audit, event, entry, trx);
+        return original.call(audit, event, entry, context, trx);
       };
       try {
         assert.equal((await verify(t, user, address, code)).statusCode, 500);

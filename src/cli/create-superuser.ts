@@ -41,10 +41,8 @@ export async function createSuperuser(config: Config, args: string[]): Promise<v
 
   const context = await createContext(config, pino({ level: config.logLevel }));
   try {
-    const user = await context.users.register(
-      { email: values.email, name: values.name, password },
-      { isSuperuser: true, isVerified: true },
-    );
+    // No request context: the audit log records the system as the actor.
+    const user = await context.users.register({ email: values.email, name: values.name, password }, null, { isSuperuser: true, isVerified: true });
     console.log(`Created superuser ${user.username} <${user.email}> (${user.id}).`);
   } catch (error) {
     if (error instanceof DomainError) throw new CommandError(describe(error));

@@ -51,10 +51,11 @@ export async function seed(config: Config): Promise<void> {
 
 async function createAccounts(context: AppContext, passwords: { superuser: string; users: string }) {
   const { users } = context;
-  await users.register({ email: emailOf(superuserName), name: superuserName, password: passwords.superuser }, { isSuperuser: true, isVerified: true });
+  // No request context (null): the audit log records the system as the actor.
+  await users.register({ email: emailOf(superuserName), name: superuserName, password: passwords.superuser }, null, { isSuperuser: true, isVerified: true });
   const principals = {} as Record<DemoName, Principal>;
   for (const name of userNames) {
-    const user = await users.register({ email: emailOf(name), name, password: passwords.users }, { isVerified: true });
+    const user = await users.register({ email: emailOf(name), name, password: passwords.users }, null, { isVerified: true });
     principals[name] = (await users.findPrincipal(user.id)) as Principal;
   }
   const todos: Record<DemoName, [string, boolean][]> = {

@@ -1,31 +1,17 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 /**
- * Who is asking and from where, for the audit log: set by the HTTP layer when a request starts (address, user
- * agent, request id) and completed once its token checks out (actor, session). Services read it instead of
- * every signature carrying it; outside a request (the command line, a job) there is none, and the actor is the
- * system.
+ * Who is asking and from where, for the audit log and security notices: the request's address, user agent and
+ * id, and the actor and session once its token checks out. The HTTP layer builds it (requestContextOf) and route
+ * handlers hand it to every service method that records an event or tells an owner something. Outside a request
+ * (the command line, a job) there is none: callers pass null, and the actor is the system.
+ *
+ * Passed explicitly rather than kept in an AsyncLocalStorage: on Node 20 merely enabling one installs promise
+ * hooks that run on every promise the process creates, the largest single cost of a request.
  */
 export interface RequestContext {
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-  actorId: string | null;
-  actorIsSuperuser: boolean;
-  sessionId: string | null;
-}
-
-const storage = new AsyncLocalStorage<RequestContext>();
-
-export function runWithRequestContext<T>(context: RequestContext, work: () => T): T {
-  return storage.run(context, work);
-}
-
-/** Starts a context for the rest of the current asynchronous flow (a Fastify onRequest hook). */
-export function enterRequestContext(context: RequestContext): void {
-  storage.enterWith(context);
-}
-
-export function currentRequestContext(): RequestContext | undefined {
-  return storage.getStore();
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly requestId: string | null;
+  readonly actorId: string | null;
+  readonly actorIsSuperuser: boolean;
+  readonly sessionId: string | null;
 }

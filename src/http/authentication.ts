@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../core/principal.js';
 import type { Authenticator, TokenClaims } from '../modules/identity/index.js';
-import { currentRequestContext } from '../core/request-context.js';
 import { HttpError } from './errors.js';
 
 declare module 'fastify' {
@@ -38,7 +37,10 @@ export function optionalUser(authenticator: Authenticator) {
   };
 }
 
-/** Sets the request's principal and claims from an honoured bearer token; false when there is none. */
+/**
+ * Sets the request's principal and claims from an honoured bearer token (the actor and session of the request's
+ * context, see requestContextOf); false when there is none.
+ */
 async function identify(authenticator: Authenticator, request: FastifyRequest): Promise<boolean> {
   const header = request.headers.authorization;
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -47,13 +49,6 @@ async function identify(authenticator: Authenticator, request: FastifyRequest): 
   if (authenticated === null) return false;
   request.principal = authenticated.principal;
   request.tokenClaims = authenticated.claims;
-  // The audit log records who acted, and in which session.
-  const context = currentRequestContext();
-  if (context !== undefined) {
-    context.actorId = authenticated.principal.id;
-    context.actorIsSuperuser = authenticated.principal.isSuperuser;
-    context.sessionId = sessionIdOf(request);
-  }
   return true;
 }
 

@@ -1,17 +1,20 @@
-import type { FastifyInstance } from 'fastify';
-import { runWithRequestContext } from '../core/request-context.js';
+import type { FastifyRequest } from 'fastify';
+import type { RequestContext } from '../core/request-context.js';
+import { sessionIdOf } from './authentication.js';
 
 /**
- * Runs every request inside its own request context (address, user agent, request id; the actor once its token
- * checks out), so the audit log can say who did what from where without each service being handed it. A
- * callback-style hook: the rest of the request runs inside `run`, which an async hook could not arrange.
+ * The request's context for the audit log and security notices: address, user agent and request id, and the
+ * actor and session that authentication found (none before a token checks out, as in a log-in). Built when a
+ * handler needs it, from what the request already holds, so a request that records nothing pays nothing.
  */
-export function registerRequestContext(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, _reply, done) => {
-    const userAgent = request.headers['user-agent'];
-    runWithRequestContext(
-      { ip: request.ip, userAgent: userAgent ?? null, requestId: request.id, actorId: null, actorIsSuperuser: false, sessionId: null },
-      done,
-    );
-  });
+export function requestContextOf(request: FastifyRequest): RequestContext {
+  const principal = request.principal;
+  return {
+    ip: request.ip,
+    userAgent: request.headers['user-agent'] ?? null,
+    requestId: request.id,
+    actorId: principal?.id ?? null,
+    actorIsSuperuser: principal?.isSuperuser ?? false,
+    sessionId: sessionIdOf(request),
+  };
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bearerSecurity, callerOf, requireSuperuser, requireUser } from '../../http/authentication.js';
+import { requestContextOf } from '../../http/request-context.js';
 import { type Authenticator, Detail } from '../identity/index.js';
 import { AuditPageResponse, AuditQuery, OwnAuditQuery } from './audit.schemas.js';
 import type { AuditLog } from './audit.service.js';
@@ -45,7 +46,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditLog; authentic
         ...(before === undefined ? {} : { before: new Date(before) }),
         cursor,
       };
-      return audit.search(filter, limit ?? 50);
+      return audit.search(filter, limit ?? 50, requestContextOf(request));
     },
   );
 };

@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely';
 import type { Static } from 'typebox';
 import type { Clock } from '../../core/clock.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../core/keyset-cursor.js';
-import { currentRequestContext } from '../../core/request-context.js';
+import type { RequestContext } from '../../core/request-context.js';
 import type { Database } from '../../db/schema.js';
 import type { AuditEvent, AuditFilter, AuditPosition, AuditRepository } from './audit.repository.js';
 import type { AuditEventView, AuditPageResponse } from './audit.schemas.js';
@@ -104,11 +104,13 @@ export class AuditLog {
     private readonly retentionDays: number,
   ) {}
 
-  /** With `trx`, the event commits or rolls back with the change made in it; without, it stands alone (a failed log-in). */
-  async record(event: AuditEventName, entry: AuditEntry, trx?: Transaction<Database>): Promise<void> {
-    const context = currentRequestContext();
+  /**
+   * `context` is the request's (who, from where); null outside a request, where the actor is the system. With
+   * `trx`, the event commits or rolls back with the change made in it; without, it stands alone (a failed log-in).
+   */
+  async record(event: AuditEventName, entry: AuditEntry, context: RequestContext | null, trx?: Transaction<Database>): Promise<void> {
     const actorId = entry.bySystem ? null : (context?.actorId ?? null);
-    const actorType = actorId === null ? (entry.bySystem || context === undefined ? 'system' : 'user') : context?.actorIsSuperuser && actorId !== entry.subjectId ? 'superuser' : 'user';
+    const actorType = actorId === null ? (entry.bySystem || context === null ? 'system' : 'user') : context?.actorIsSuperuser && actorId !== entry.subjectId ? 'superuser' : 'user';
     await this.repository.insert(
       {
         id: randomUUID(),
@@ -139,9 +141,14 @@ export class AuditLog {
   }
 
   /** A superuser's search of every account's events; a search that answers is itself recorded (one insert). */
-  async search(filter: Omit<AuditFilter, 'after'> & { cursor?: string | undefined }, limit: number): Promise<Static<typeof AuditPageResponse>> {
+  async search(
+    filter: Omit<AuditFilter, 'after'> & { cursor?: string | undefined },
+    limit: number,
+    context: RequestContext | null,
+  ): Promise<Static<typeof AuditPageResponse>> {
     const page = await this.page(filter, limit);
-    await this.record('admin.audit_read', { subjectId: filter.subjectId ?? null, ...(filter.event === undefined ? {} : { detail: { event: filter.event } }) });
+    const detail = filter.event === undefined ? {} : { detail: { event: filter.event } };
+    await this.record('admin.audit_read', { subjectId: filter.subjectId ?? null, ...detail }, context);
     return page;
   }
 

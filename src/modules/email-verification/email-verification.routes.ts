@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bearerSecurity, callerOf, requireUser } from '../../http/authentication.js';
+import { requestContextOf } from '../../http/request-context.js';
 import { type Authenticator, Detail } from '../identity/index.js';
 import { RequestCodeBody, RequestCodeResponse, VerifiedUser, VerifyCodeBody } from './email-verification.schemas.js';
 import type { EmailVerificationService } from './email-verification.service.js';
@@ -37,6 +38,6 @@ export const emailVerificationRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: VerifiedUser, 400: Detail, 401: Detail, 404: Detail, 409: Detail, 422: Detail, 503: Detail },
       },
     },
-    async (request) => emailVerification.verify(callerOf(request).id, request.body.email, request.body.otp),
+    async (request) => emailVerification.verify(callerOf(request).id, request.body.email, request.body.otp, requestContextOf(request)),
   );
 };

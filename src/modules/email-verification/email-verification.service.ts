@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import type { Static } from 'typebox';
 import { isUniqueViolation } from '../../db/errors.js';
 import { RequestRefusedError, NotFoundError, ConflictError, ThrottledError, DomainError } from '../../core/errors.js';
+import type { RequestContext } from '../../core/request-context.js';
 import type { Logger } from '../../infra/logger.js';
 import type { JobQueue } from '../../infra/queue/jobs.js';
 import type { KeyValueStore } from '../../infra/store/key-value-store.js';
@@ -92,7 +93,7 @@ export class EmailVerificationService {
     return { email, expires_in: options.ttlSeconds };
   }
 
-  async verify(userId: string, address: string, otp: number | string): Promise<Static<typeof VerifiedUser>> {
+  async verify(userId: string, address: string, otp: number | string, context: RequestContext | null): Promise<Static<typeof VerifiedUser>> {
     const { store, options } = this.deps;
     const email = address.toLowerCase();
     const code = typeof otp === 'number' ? String(otp).padStart(6, '0') : otp;
@@ -126,7 +127,7 @@ export class EmailVerificationService {
     try {
       user = await this.deps.users.transaction(async (trx) => {
         const saved = await this.deps.users.update(userId, { email, is_verified: true }, { trx });
-        if (saved !== null) await this.deps.audit.record('user.verified', { subjectId: userId, detail: { via: 'email-code' } }, trx);
+        if (saved !== null) await this.deps.audit.record('user.verified', { subjectId: userId, detail: { via: 'email-code' } }, context, trx);
         return saved;
       });
     } catch (error) {

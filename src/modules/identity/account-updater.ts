@@ -1,6 +1,7 @@
 import { isUniqueViolation } from '../../db/errors.js';
 import type { UserUpdate } from '../../db/schema.js';
 import { RequestRefusedError, NotFoundError, DomainError } from '../../core/errors.js';
+import type { RequestContext } from '../../core/request-context.js';
 import type { AuditLog } from '../audit/audit.service.js';
 import type { Authenticator } from './authenticator.js';
 import type { SessionsService } from './sessions.service.js';
@@ -44,7 +45,7 @@ export const notFound = (): DomainError => new NotFoundError('Not Found');
 export class AccountUpdater {
   constructor(private readonly deps: AccountUpdaterDeps) {}
 
-  async update(user: User, changes: AccountChanges): Promise<User> {
+  async update(user: User, changes: AccountChanges, context: RequestContext | null): Promise<User> {
     const values: UserUpdate = {};
     const changed: string[] = [];
     if (changes.name !== undefined && changes.name !== user.username) {
@@ -89,14 +90,14 @@ export class AccountUpdater {
         const result = await this.deps.repository.update(user.id, values, { trx });
         if (result === null) return null;
         const { audit, sessions } = this.deps;
-        await audit.record('account.updated', { subjectId: user.id, detail: { changed } }, trx);
+        await audit.record('account.updated', { subjectId: user.id, detail: { changed } }, context, trx);
         if (changes.password !== undefined) {
-          await audit.record('password.changed', { subjectId: user.id }, trx);
-          endedSessions = await sessions.endAllIn(trx, user.id, 'password-changed', changes.currentSessionId ?? null);
+          await audit.record('password.changed', { subjectId: user.id }, context, trx);
+          endedSessions = await sessions.endAllIn(trx, user.id, 'password-changed', context, changes.currentSessionId ?? null);
         }
         if (changes.isActive === false && user.isActive) {
-          await audit.record('account.deactivated', { subjectId: user.id }, trx);
-          endedSessions = await sessions.endAllIn(trx, user.id, 'deactivated');
+          await audit.record('account.deactivated', { subjectId: user.id }, context, trx);
+          endedSessions = await sessions.endAllIn(trx, user.id, 'deactivated', context);
         }
         return result;
       });
@@ -110,7 +111,7 @@ export class AccountUpdater {
     await this.deps.sessions.announce(endedSessions);
     await this.deps.authenticator.accountChanged(user.id);
     await this.deps.users.emit({ type: 'updated', user: updated, changed });
-    if (changes.password !== undefined) await this.deps.users.notify(updated, 'password-changed');
+    if (changes.password !== undefined) await this.deps.users.notify(updated, 'password-changed', context);
     if (values.email !== undefined && !updated.isVerified && updated.isActive) {
       await this.deps.users.emit({ type: 'verification-requested', user: updated, token: this.deps.tokens.issueVerifyToken(updated) });
     }
@@ -121,14 +122,14 @@ export class AccountUpdater {
    * Sets a password already checked against the policy and ends every older token. With `ifHashedPassword`, only
    * if the stored hash is still that one; null when it is not (or the user is gone).
    */
-  async setPassword(user: User, password: string, options: { ifHashedPassword?: string } = {}): Promise<User | null> {
+  async setPassword(user: User, password: string, context: RequestContext | null, options: { ifHashedPassword?: string } = {}): Promise<User | null> {
     const hashed = await this.deps.hasher.hash(password);
     let ended: string[] = [];
     const updated = await this.deps.repository.transaction(async (trx) => {
       const result = await this.deps.repository.update(user.id, { hashed_password: hashed, tokens_valid_after: new Date() }, { ...options, trx });
       if (result === null) return null;
-      await this.deps.audit.record('password.reset', { subjectId: user.id }, trx);
-      ended = await this.deps.sessions.endAllIn(trx, user.id, 'password-reset');
+      await this.deps.audit.record('password.reset', { subjectId: user.id }, context, trx);
+      ended = await this.deps.sessions.endAllIn(trx, user.id, 'password-reset', context);
       return result;
     });
     if (updated !== null) {
@@ -139,12 +140,12 @@ export class AccountUpdater {
   }
 
   /** Deletes the account; its data goes with it by ON DELETE CASCADE. */
-  async delete(user: User): Promise<void> {
+  async delete(user: User, context: RequestContext | null): Promise<void> {
     let ended: string[] = [];
     const deleted = await this.deps.repository.transaction(async (trx) => {
       // Ended first, so their events are written and every process hears of them; the rows go with the account.
-      ended = await this.deps.sessions.endAllIn(trx, user.id, 'deleted');
-      await this.deps.audit.record('account.deleted', { subjectId: user.id }, trx);
+      ended = await this.deps.sessions.endAllIn(trx, user.id, 'deleted', context);
+      await this.deps.audit.record('account.deleted', { subjectId: user.id }, context, trx);
       return this.deps.repository.delete(user.id, trx);
     });
     if (!deleted) throw notFound();

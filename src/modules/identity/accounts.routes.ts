@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { allowedMethods } from '../../http/allowed-methods.js';
 import { bearerSecurity, callerOf, optionalUser, requireUser, sessionIdOf } from '../../http/authentication.js';
+import { requestContextOf } from '../../http/request-context.js';
 import { clearRefreshCookie, sendTokenPair } from './refresh-cookie.js';
 import { TokenPairResponse } from './sessions.schemas.js';
 import type { Authenticator } from './authenticator.js';
@@ -52,7 +53,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     },
     async (request, reply) => {
       const { email, name, password } = request.body.new_user;
-      return reply.code(201).send(await accounts.register({ email, name, password }, request.ip));
+      return reply.code(201).send(await accounts.register({ email, name, password }, request.ip, requestContextOf(request)));
     },
   );
 
@@ -76,13 +77,10 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     },
     async (request, reply) => {
       const { username, password, refresh_cookie } = request.body;
-      const pair = await accounts.logIn({
-        identifier: username,
-        password,
-        address: request.ip,
-        userAgent: request.headers['user-agent'],
-        refreshCookie: refresh_cookie === 'true',
-      });
+      const pair = await accounts.logIn(
+        { identifier: username, password, address: request.ip, userAgent: request.headers['user-agent'], refreshCookie: refresh_cookie === 'true' },
+        requestContextOf(request),
+      );
       return sendTokenPair(reply, pair, refresh_cookie === 'true', cookieMaxAgeSeconds);
     },
   );
@@ -100,7 +98,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       },
     },
     async (request, reply) => {
-      if (request.tokenClaims !== null) await accounts.logOut(request.tokenClaims);
+      if (request.tokenClaims !== null) await accounts.logOut(request.tokenClaims, requestContextOf(request));
       clearRefreshCookie(reply);
       return reply.code(204).send(null);
     },
@@ -126,7 +124,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
   app.post(
     '/auth/verify',
     { schema: { operationId: 'verify', ...auth, summary: 'Verify the email with the mailed token', body: VerifyBody, response: { 200: PublicUser, 400: Detail, 422: Detail, 429: Detail } } },
-    async (request) => accounts.verify(request.body.token, request.ip),
+    async (request) => accounts.verify(request.body.token, request.ip, requestContextOf(request)),
   );
 
   app.post(
@@ -158,7 +156,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       },
     },
     async (request) => {
-      await accounts.resetPassword(request.body.token, request.body.password, request.ip);
+      await accounts.resetPassword(request.body.token, request.body.password, request.ip, requestContextOf(request));
       return null;
     },
   );
@@ -180,7 +178,12 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
       },
     },
     async (request) =>
-      accounts.confirmEmailChange(request.body.token, request.ip, request.principal === null ? null : { userId: request.principal.id, sessionId: sessionIdOf(request) }),
+      accounts.confirmEmailChange(
+        request.body.token,
+        request.ip,
+        requestContextOf(request),
+        request.principal === null ? null : { userId: request.principal.id, sessionId: sessionIdOf(request) },
+      ),
   );
 
   app.get(
@@ -207,7 +210,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     async (request) => {
       const { name, email, password, current_password, code, login_notices } = request.body;
       const changes = { name, email, password, currentPassword: current_password, code, loginNotices: login_notices };
-      return accounts.updateOwn(callerOf(request).id, changes, request.ip, sessionIdOf(request));
+      return accounts.updateOwn(callerOf(request).id, changes, request.ip, requestContextOf(request), sessionIdOf(request));
     },
   );
 
@@ -225,7 +228,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = 
     },
     async (request, reply) => {
       const { current_password, code } = request.body;
-      await accounts.deleteOwn(callerOf(request).id, { currentPassword: current_password, code }, request.ip);
+      await accounts.deleteOwn(callerOf(request).id, { currentPassword: current_password, code }, request.ip, requestContextOf(request));
       return reply.code(204).send(null);
     },
   );

@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import { RequestRefusedError, NotAuthenticatedError, SecondFactorRequiredError } from '../../core/errors.js';
+import type { RequestContext } from '../../core/request-context.js';
 import type { AuditLog } from '../audit/audit.service.js';
 import type { Authenticator } from './authenticator.js';
 import type { SessionsService, TokenPair } from './sessions.service.js';
@@ -50,24 +51,27 @@ export class AccountsService {
   constructor(private readonly deps: AccountsServiceDeps) {}
 
   /** Registers the account and mails the first verification token (the 'verification-requested' event). */
-  async register(registration: Registration, address: string): Promise<UserRead> {
+  async register(registration: Registration, address: string, context: RequestContext | null): Promise<UserRead> {
     await this.deps.users.assertSignUpAllowed(address);
-    const user = await this.deps.users.register(registration);
+    const user = await this.deps.users.register(registration, context);
     await this.requestVerificationOf(user);
     return toPublicUser(user);
   }
 
   /** The OAuth2 password flow: the username may be the email or the name. */
-  async logIn(attempt: { identifier: string; password: string; address: string; userAgent?: string | undefined; refreshCookie?: boolean }): Promise<TokenPair> {
-    const outcome = await this.deps.users.logIn({ ...attempt, allowEmail: true });
+  async logIn(
+    attempt: { identifier: string; password: string; address: string; userAgent?: string | undefined; refreshCookie?: boolean },
+    context: RequestContext | null,
+  ): Promise<TokenPair> {
+    const outcome = await this.deps.users.logIn({ ...attempt, allowEmail: true }, context);
     if (outcome.ok) return outcome.pair;
     if (outcome.reason === 'mfa-required') throw new SecondFactorRequiredError(outcome.mfaToken);
     throw badRequest(outcome.reason === 'not-verified' ? AccountErrorCode.LOGIN_USER_NOT_VERIFIED : AccountErrorCode.LOGIN_BAD_CREDENTIALS);
   }
 
   /** The token's session ends (its refresh token and every access token), and this token is refused everywhere. */
-  async logOut(claims: TokenClaims): Promise<void> {
-    if (typeof claims.sid === 'string') await this.deps.sessions.logOut(claims.sid);
+  async logOut(claims: TokenClaims, context: RequestContext | null): Promise<void> {
+    if (typeof claims.sid === 'string') await this.deps.sessions.logOut(claims.sid, context);
     await this.deps.authenticator.revoke(claims);
   }
 
@@ -87,7 +91,7 @@ export class AccountsService {
     void this.deps.users.emit({ type: 'verification-requested', user, token });
   }
 
-  async verify(token: string, address: string): Promise<UserRead> {
+  async verify(token: string, address: string, context: RequestContext | null): Promise<UserRead> {
     await this.deps.throttle.hit('verify', { address });
     const claims = this.deps.tokens.readVerifyToken(token);
     const user = claims === null ? null : await this.deps.repository.findById(claims.userId);
@@ -96,7 +100,7 @@ export class AccountsService {
     if (user.isVerified) throw badRequest(AccountErrorCode.VERIFY_USER_ALREADY_VERIFIED);
     const verified = await this.deps.repository.transaction(async (trx) => {
       const result = await this.deps.repository.update(user.id, { is_verified: true }, { trx });
-      if (result !== null) await this.deps.audit.record('user.verified', { subjectId: user.id }, trx);
+      if (result !== null) await this.deps.audit.record('user.verified', { subjectId: user.id }, context, trx);
       return result;
     });
     if (verified === null) throw badRequest(AccountErrorCode.VERIFY_USER_BAD_TOKEN); // deleted in the meantime
@@ -117,7 +121,7 @@ export class AccountsService {
     void this.deps.users.emit({ type: 'forgot-password', user, token });
   }
 
-  async resetPassword(token: string, password: string, address: string): Promise<User> {
+  async resetPassword(token: string, password: string, address: string, context: RequestContext | null): Promise<User> {
     await this.deps.throttle.hit('reset-password', { address });
     const claims = this.deps.tokens.readResetToken(token);
     const user = claims === null ? null : await this.deps.repository.findById(claims.userId);
@@ -127,12 +131,12 @@ export class AccountsService {
     const problems = await this.deps.users.passwordProblems(password, { username: user.username, email: user.email });
     if (problems.length > 0) throw badRequest({ code: AccountErrorCode.RESET_PASSWORD_INVALID_PASSWORD, reason: problems.join('; ') });
     // Compare-and-set on the old hash: of two requests racing with one token, only one changes the password.
-    const updated = await this.deps.updater.setPassword(user, password, { ifHashedPassword: user.hashedPassword });
+    const updated = await this.deps.updater.setPassword(user, password, context, { ifHashedPassword: user.hashedPassword });
     if (updated === null) throw badRequest(AccountErrorCode.RESET_PASSWORD_BAD_TOKEN);
     await this.deps.users.clearLoginThrottle(user.id);
     // The second factor stays on: the next log-in still asks for a code (a mailbox alone never opens the account).
     await this.deps.users.emit({ type: 'password-reset', user: updated });
-    await this.deps.users.notify(updated, 'password-reset');
+    await this.deps.users.notify(updated, 'password-reset', context);
     return updated;
   }
 
@@ -145,32 +149,33 @@ export class AccountsService {
    * throttled). A new email is only asked for here: it replaces the old one once confirmed from its mailbox
    * (confirmEmailChange), so the response still shows the account's current email.
    */
-  async updateOwn(userId: string, changes: OwnChanges, address: string, currentSessionId: string | null = null): Promise<UserRead> {
+  async updateOwn(userId: string, changes: OwnChanges, address: string, context: RequestContext | null, currentSessionId: string | null = null): Promise<UserRead> {
     const user = await this.account(userId);
     const email = changes.email?.toLowerCase();
     const newEmail = email !== undefined && email !== user.email ? email : undefined;
     if (changes.password !== undefined || newEmail !== undefined) {
       const proof = { currentPassword: changes.currentPassword, code: changes.code };
-      await this.deps.secondFactor.assertStepUp(user, proof, address, AccountErrorCode.UPDATE_USER_INVALID_CURRENT_PASSWORD);
+      await this.deps.secondFactor.assertStepUp(user, proof, address, AccountErrorCode.UPDATE_USER_INVALID_CURRENT_PASSWORD, context);
     }
     // Refused before anything is written, so a refused email never leaves half of a request applied.
     if (newEmail !== undefined) await this.deps.emailChanges.assertCanRequest(user, newEmail);
-    const updated = await this.deps.updater.update(user, { name: changes.name, password: changes.password, loginNotices: changes.loginNotices, currentSessionId });
+    const { name, password, loginNotices } = changes;
+    const updated = await this.deps.updater.update(user, { name, password, loginNotices, currentSessionId }, context);
     // After a password change, so the confirmation is bound to the new password.
-    if (newEmail !== undefined) await this.deps.emailChanges.request(updated, newEmail);
+    if (newEmail !== undefined) await this.deps.emailChanges.request(updated, newEmail, context);
     return toPublicUser(updated);
   }
 
   /** The new address confirmed from its mailbox: it replaces the old one, and every older token stops working. */
-  async confirmEmailChange(token: string, address: string, caller: ConfirmingCaller | null = null): Promise<UserRead> {
+  async confirmEmailChange(token: string, address: string, context: RequestContext | null, caller: ConfirmingCaller | null = null): Promise<UserRead> {
     await this.deps.throttle.hit('confirm-email', { address });
-    return toPublicUser(await this.deps.emailChanges.confirm(token, caller));
+    return toPublicUser(await this.deps.emailChanges.confirm(token, context, caller));
   }
 
-  async deleteOwn(userId: string, proof: StepUpProof, address: string): Promise<void> {
+  async deleteOwn(userId: string, proof: StepUpProof, address: string, context: RequestContext | null): Promise<void> {
     const user = await this.account(userId);
-    await this.deps.secondFactor.assertStepUp(user, proof, address, AccountErrorCode.DELETE_USER_INVALID_CURRENT_PASSWORD);
-    await this.deps.updater.delete(user);
+    await this.deps.secondFactor.assertStepUp(user, proof, address, AccountErrorCode.DELETE_USER_INVALID_CURRENT_PASSWORD, context);
+    await this.deps.updater.delete(user, context);
   }
 
   /** The caller's account; gone since the token was issued means the token no longer names anyone. */

@@ -1,5 +1,6 @@
 import { isUniqueViolation } from '../../db/errors.js';
 import { RequestRefusedError } from '../../core/errors.js';
+import type { RequestContext } from '../../core/request-context.js';
 import type { KeyValueStore } from '../../infra/store/key-value-store.js';
 import type { Authenticator } from './authenticator.js';
 import type { User, UsersRepository } from './users.repository.js';
@@ -52,10 +53,10 @@ export class EmailChanges {
   }
 
   /** Mails the confirmation and the notice; an earlier pending change of the account can no longer be confirmed. */
-  async request(user: User, email: string): Promise<void> {
+  async request(user: User, email: string, context: RequestContext | null): Promise<void> {
     const { token, jti } = this.deps.tokens.issueEmailChangeToken(user, email);
     await this.deps.store.set(this.pendingKey(user.id), jti, this.deps.lifetimeSeconds);
-    await this.deps.audit.record('email.change_requested', { subjectId: user.id });
+    await this.deps.audit.record('email.change_requested', { subjectId: user.id }, context);
     await this.deps.users.emit({ type: 'email-change-requested', user, newEmail: email, token });
   }
 
@@ -65,7 +66,7 @@ export class EmailChanges {
    * The caller's session is kept only when it is the account's own (the link opened where the owner is logged in);
    * its access token dies too, and its refresh token gets a new one.
    */
-  async confirm(token: string, caller: ConfirmingCaller | null = null): Promise<User> {
+  async confirm(token: string, context: RequestContext | null, caller: ConfirmingCaller | null = null): Promise<User> {
     const claims = this.deps.tokens.readEmailChangeToken(token);
     const user = claims === null ? null : await this.deps.repository.findById(claims.userId);
     if (
@@ -88,10 +89,10 @@ export class EmailChanges {
       updated = await this.deps.repository.transaction(async (trx) => {
         const result = await this.deps.repository.update(user.id, { email: claims.to, is_verified: true, tokens_valid_after: new Date() }, { trx });
         if (result === null) return null;
-        await this.deps.audit.record('email.changed', { subjectId: user.id }, trx);
+        await this.deps.audit.record('email.changed', { subjectId: user.id }, context, trx);
         // The confirmation comes from a mailbox: every session of the account ends but the one confirming, if any.
         const keep = caller !== null && caller.userId === user.id ? caller.sessionId : null;
-        ended = await this.deps.sessions.endAllIn(trx, user.id, 'email-changed', keep);
+        ended = await this.deps.sessions.endAllIn(trx, user.id, 'email-changed', context, keep);
         return result;
       });
     } catch (error) {

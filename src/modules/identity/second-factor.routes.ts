@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { bearerSecurity, callerOf, requireSuperuser, requireUser } from '../../http/authentication.js';
+import { requestContextOf } from '../../http/request-context.js';
 import type { Authenticator } from './authenticator.js';
 import { sendTokenPair } from './refresh-cookie.js';
 import {
@@ -41,7 +42,7 @@ export const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOpt
         response: { 200: TotpEnrolment, 400: Detail, 401: Detail, 409: Detail, 422: Detail, 429: Detail },
       },
     },
-    async (request) => secondFactor.startEnrolment(callerOf(request).id, request.body.current_password, request.ip),
+    async (request) => secondFactor.startEnrolment(callerOf(request).id, request.body.current_password, request.ip, requestContextOf(request)),
   );
 
   app.post(
@@ -57,7 +58,7 @@ export const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOpt
         response: { 200: RecoveryCodes, 400: Detail, 401: Detail, 409: Detail, 422: Detail, 429: Detail },
       },
     },
-    async (request) => secondFactor.confirm(callerOf(request).id, request.body.code),
+    async (request) => secondFactor.confirm(callerOf(request).id, request.body.code, requestContextOf(request)),
   );
 
   app.delete(
@@ -74,7 +75,7 @@ export const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOpt
     },
     async (request, reply) => {
       const { current_password, code } = request.body;
-      await secondFactor.disable(callerOf(request).id, { currentPassword: current_password, code }, request.ip);
+      await secondFactor.disable(callerOf(request).id, { currentPassword: current_password, code }, request.ip, requestContextOf(request));
       return reply.code(204).send(null);
     },
   );
@@ -93,7 +94,7 @@ export const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOpt
     },
     async (request) => {
       const { current_password, code } = request.body;
-      return secondFactor.replaceRecoveryCodes(callerOf(request).id, { currentPassword: current_password, code }, request.ip);
+      return secondFactor.replaceRecoveryCodes(callerOf(request).id, { currentPassword: current_password, code }, request.ip, requestContextOf(request));
     },
   );
 
@@ -119,6 +120,7 @@ export const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOpt
         mfa_token,
         { totp: code, recoveryCode: recovery_code },
         { ip: request.ip, userAgent: request.headers['user-agent'] },
+        requestContextOf(request),
       );
       return sendTokenPair(reply, pair, refreshCookie || refresh_cookie === true, cookieMaxAgeSeconds);
     },
@@ -138,7 +140,7 @@ export const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOpt
       },
     },
     async (request, reply) => {
-      await secondFactor.disableBySuperuser(request.params.id);
+      await secondFactor.disableBySuperuser(request.params.id, requestContextOf(request));
       return reply.code(204).send(null);
     },
   );

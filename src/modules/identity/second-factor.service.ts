@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Static } from 'typebox';
 import type { Clock } from '../../core/clock.js';
+import type { RequestContext } from '../../core/request-context.js';
 import { ConflictError, invalidInput, NotAuthenticatedError, RequestRefusedError, ThrottledError } from '../../core/errors.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { isUuid, type Database } from '../../db/schema.js';
@@ -67,21 +68,21 @@ export class SecondFactorService {
   }
 
   /** The step-up proof of a change made elsewhere (ending every other session): the caller's account, then assertStepUp. */
-  async proveStepUp(userId: string, proof: StepUpProof, address: string, wrongPassword: AccountErrorCode): Promise<void> {
-    await this.assertStepUp(await this.account(userId), proof, address, wrongPassword);
+  async proveStepUp(userId: string, proof: StepUpProof, address: string, wrongPassword: AccountErrorCode, context: RequestContext | null): Promise<void> {
+    await this.assertStepUp(await this.account(userId), proof, address, wrongPassword, context);
   }
 
   /** Starts (or restarts) an enrolment: a new secret, not in force until confirmed with a code from it. */
-  async startEnrolment(userId: string, currentPassword: string, address: string): Promise<Static<typeof TotpEnrolment>> {
+  async startEnrolment(userId: string, currentPassword: string, address: string, context: RequestContext | null): Promise<Static<typeof TotpEnrolment>> {
     const user = await this.account(userId);
     if (user.mfaEnabled) throw new ConflictError(AccountErrorCode.MFA_ALREADY_ENABLED);
-    await this.assertPassword(user, currentPassword, address, AccountErrorCode.MFA_INVALID_CURRENT_PASSWORD);
+    await this.assertPassword(user, currentPassword, address, AccountErrorCode.MFA_INVALID_CURRENT_PASSWORD, context);
     const secret = newTotpSecret();
     const sealed = this.deps.secrets.seal(secret, user.id);
     try {
       const started = await this.deps.repository.transaction(async (trx) => {
         if (!(await this.deps.repository.replacePending(user.id, sealed, this.now(), trx))) return false;
-        await this.deps.audit.record('mfa.enrolment_started', { subjectId: user.id }, trx);
+        await this.deps.audit.record('mfa.enrolment_started', { subjectId: user.id }, context, trx);
         return true;
       });
       if (!started) throw new ConflictError(AccountErrorCode.MFA_ALREADY_ENABLED);
@@ -95,16 +96,16 @@ export class SecondFactorService {
   }
 
   /** The first code from the app turns TOTP on; answers the recovery codes, which are never shown again. */
-  async confirm(userId: string, code: string): Promise<Static<typeof RecoveryCodes>> {
+  async confirm(userId: string, code: string, context: RequestContext | null): Promise<Static<typeof RecoveryCodes>> {
     const user = await this.account(userId);
     if (user.mfaEnabled) throw new ConflictError(AccountErrorCode.MFA_ALREADY_ENABLED);
     const factor = await this.deps.repository.findFactor(user.id);
     if (factor === null || factor.enabledAt !== null) throw new ConflictError(AccountErrorCode.MFA_ENROLMENT_NOT_STARTED);
-    await this.countTry(user, 'confirm');
+    await this.countTry(user, 'confirm', context);
     const secret = this.deps.secrets.open(factor.secretCiphertext, user.id);
     const step = secret === null ? null : totpStepOf(secret, code, this.deps.clock.now());
     if (step === null) {
-      await this.deps.audit.record('mfa.challenge_failed', { subjectId: user.id, detail: { purpose: 'confirm' } });
+      await this.deps.audit.record('mfa.challenge_failed', { subjectId: user.id, detail: { purpose: 'confirm' } }, context);
       throw codeInvalid();
     }
     const codes = newRecoveryCodes();
@@ -112,52 +113,52 @@ export class SecondFactorService {
       const at = this.now();
       if (!(await this.deps.repository.confirm(user.id, factor.secretCiphertext, step, at, trx))) return false;
       await this.deps.repository.replaceRecoveryCodes(user.id, codes.map(recoveryCodeHash), at, trx);
-      await this.deps.audit.record('mfa.enabled', { subjectId: user.id }, trx);
+      await this.deps.audit.record('mfa.enabled', { subjectId: user.id }, context, trx);
       return true;
     });
     if (!confirmed) throw new ConflictError(AccountErrorCode.MFA_ENROLMENT_NOT_STARTED);
     await this.refundTry(user);
-    await this.deps.users.notify({ ...user, mfaEnabled: true }, 'mfa-enabled');
+    await this.deps.users.notify({ ...user, mfaEnabled: true }, 'mfa-enabled', context);
     return { recovery_codes: codes };
   }
 
   /** Turns TOTP off; needs the current password and a code (TOTP or recovery). */
-  async disable(userId: string, proof: StepUpProof, address: string): Promise<void> {
+  async disable(userId: string, proof: StepUpProof, address: string, context: RequestContext | null): Promise<void> {
     const user = await this.account(userId);
     if (!user.mfaEnabled) throw new ConflictError(AccountErrorCode.MFA_NOT_ENABLED);
-    await this.assertStepUp(user, proof, address, AccountErrorCode.MFA_INVALID_CURRENT_PASSWORD);
-    await this.removeFactor(user, 'mfa.disabled');
-    await this.deps.users.notify({ ...user, mfaEnabled: false }, 'mfa-disabled');
+    await this.assertStepUp(user, proof, address, AccountErrorCode.MFA_INVALID_CURRENT_PASSWORD, context);
+    await this.removeFactor(user, 'mfa.disabled', context);
+    await this.deps.users.notify({ ...user, mfaEnabled: false }, 'mfa-disabled', context);
   }
 
   /** A superuser turns a user's TOTP off (a lost phone); the user is told. Who may call it is for the route. */
-  async disableBySuperuser(targetId: string): Promise<void> {
+  async disableBySuperuser(targetId: string, context: RequestContext | null): Promise<void> {
     // A malformed id names no account (and never reaches PostgreSQL's uuid parser).
     const user = isUuid(targetId) ? await this.deps.usersRepository.findById(targetId.toLowerCase()) : null;
     if (user === null) throw notFound();
     if (!user.mfaEnabled) throw new ConflictError(AccountErrorCode.MFA_NOT_ENABLED);
-    await this.removeFactor(user, 'mfa.disabled_by_superuser');
-    await this.deps.users.notify({ ...user, mfaEnabled: false }, 'mfa-disabled-by-superuser');
+    await this.removeFactor(user, 'mfa.disabled_by_superuser', context);
+    await this.deps.users.notify({ ...user, mfaEnabled: false }, 'mfa-disabled-by-superuser', context);
   }
 
-  private async removeFactor(user: User, event: 'mfa.disabled' | 'mfa.disabled_by_superuser'): Promise<void> {
+  private async removeFactor(user: User, event: 'mfa.disabled' | 'mfa.disabled_by_superuser', context: RequestContext | null): Promise<void> {
     await this.deps.repository.transaction(async (trx) => {
       await this.deps.repository.disable(user.id, this.now(), trx);
-      await this.deps.audit.record(event, { subjectId: user.id }, trx);
+      await this.deps.audit.record(event, { subjectId: user.id }, context, trx);
     });
   }
 
   /** New recovery codes in place of all earlier ones; needs the current password and a code. */
-  async replaceRecoveryCodes(userId: string, proof: StepUpProof, address: string): Promise<Static<typeof RecoveryCodes>> {
+  async replaceRecoveryCodes(userId: string, proof: StepUpProof, address: string, context: RequestContext | null): Promise<Static<typeof RecoveryCodes>> {
     const user = await this.account(userId);
     if (!user.mfaEnabled) throw new ConflictError(AccountErrorCode.MFA_NOT_ENABLED);
-    await this.assertStepUp(user, proof, address, AccountErrorCode.MFA_INVALID_CURRENT_PASSWORD);
+    await this.assertStepUp(user, proof, address, AccountErrorCode.MFA_INVALID_CURRENT_PASSWORD, context);
     const codes = newRecoveryCodes();
     await this.deps.repository.transaction(async (trx) => {
       await this.deps.repository.replaceRecoveryCodes(user.id, codes.map(recoveryCodeHash), this.now(), trx);
-      await this.deps.audit.record('mfa.recovery_codes_replaced', { subjectId: user.id }, trx);
+      await this.deps.audit.record('mfa.recovery_codes_replaced', { subjectId: user.id }, context, trx);
     });
-    await this.deps.users.notify(user, 'recovery-codes-replaced');
+    await this.deps.users.notify(user, 'recovery-codes-replaced', context);
     return { recovery_codes: codes };
   }
 
@@ -166,19 +167,19 @@ export class SecondFactorService {
    * TOTP is on, a code. A missing field is a 422 naming it; a wrong password the route's own code; a wrong code
    * MFA_CODE_INVALID.
    */
-  async assertStepUp(user: User, proof: StepUpProof, address: string, wrongPassword: AccountErrorCode): Promise<void> {
+  async assertStepUp(user: User, proof: StepUpProof, address: string, wrongPassword: AccountErrorCode, context: RequestContext | null): Promise<void> {
     if (proof.currentPassword === undefined) throw invalidInput([{ loc: ['body', 'current_password'], msg: 'Field required', type: 'missing' }]);
     if (user.mfaEnabled && proof.code === undefined) throw invalidInput([{ loc: ['body', 'code'], msg: 'Field required (two-step verification is on)', type: 'missing' }]);
-    await this.assertPassword(user, proof.currentPassword, address, wrongPassword);
+    await this.assertPassword(user, proof.currentPassword, address, wrongPassword, context);
     if (!user.mfaEnabled || proof.code === undefined) return;
-    await this.countTry(user, 'step-up');
-    const method = await this.spendCode(user, proof.code);
+    await this.countTry(user, 'step-up', context);
+    const method = await this.spendCode(user, proof.code, context);
     if (method === null) {
-      await this.deps.audit.record('mfa.challenge_failed', { subjectId: user.id, detail: { purpose: 'step-up' } });
+      await this.deps.audit.record('mfa.challenge_failed', { subjectId: user.id, detail: { purpose: 'step-up' } }, context);
       throw codeInvalid();
     }
     await this.refundTry(user);
-    await this.codeSpent(user, method);
+    await this.codeSpent(user, method, context);
   }
 
   /**
@@ -190,6 +191,7 @@ export class SecondFactorService {
     mfaToken: string,
     code: { totp?: string | undefined; recoveryCode?: string | undefined },
     client: ClientInfo,
+    context: RequestContext | null,
   ): Promise<{ pair: TokenPair; refreshCookie: boolean }> {
     const typed = code.totp ?? code.recoveryCode;
     if (typed === undefined || (code.totp !== undefined && code.recoveryCode !== undefined)) {
@@ -204,35 +206,35 @@ export class SecondFactorService {
       await this.deps.challenges.take(opened.key, opened.raw);
       throw tokenInvalid();
     }
-    await this.countTry(user, 'login');
+    await this.countTry(user, 'login', context);
     let method = null as CodeMethod | null;
     let pair: TokenPair;
     try {
-      pair = await this.deps.users.startSession(user, client, async (trx) => {
+      pair = await this.deps.users.startSession(user, client, context, async (trx) => {
         method = code.totp !== undefined ? await this.spendTotp(user, code.totp, trx) : await this.spendRecovery(user, typed, trx);
         if (method === null) throw new WrongCode();
         // Taken last, so a wrong code leaves the token for another try; of two right codes at once, one wins.
         if (!(await this.deps.challenges.take(opened.key, opened.raw))) throw tokenInvalid();
-        await this.deps.audit.record('mfa.login_succeeded', { subjectId: user.id, detail: { method } }, trx);
-        if (method === 'recovery-code') await this.recordRecoveryUse(user, trx);
+        await this.deps.audit.record('mfa.login_succeeded', { subjectId: user.id, detail: { method } }, context, trx);
+        if (method === 'recovery-code') await this.recordRecoveryUse(user, context, trx);
       });
     } catch (error) {
       if (!(error instanceof WrongCode)) throw error;
       const dead = await this.deps.challenges.failed(opened.key, opened.tries);
-      await this.deps.audit.record('mfa.challenge_failed', { subjectId: user.id, detail: { purpose: 'login', tries: opened.tries } });
+      await this.deps.audit.record('mfa.challenge_failed', { subjectId: user.id, detail: { purpose: 'login', tries: opened.tries } }, context);
       throw dead ? tokenInvalid() : codeInvalid();
     }
     await this.refundTry(user);
-    if (method === 'recovery-code') await this.notifyRecoveryUse(user);
+    if (method === 'recovery-code') await this.notifyRecoveryUse(user, context);
     return { pair, refreshCookie: challenge.refreshCookie };
   }
 
   /** Counts a code try against the account before it is checked: 429 (audited) past the limit. */
-  private async countTry(user: User, purpose: CodePurpose): Promise<void> {
+  private async countTry(user: User, purpose: CodePurpose, context: RequestContext | null): Promise<void> {
     try {
       await this.deps.codeThrottle.hit(codeThrottleAction, { account: user.id });
     } catch (error) {
-      if (error instanceof ThrottledError) await this.deps.audit.record('mfa.challenge_throttled', { subjectId: user.id, detail: { purpose } });
+      if (error instanceof ThrottledError) await this.deps.audit.record('mfa.challenge_throttled', { subjectId: user.id, detail: { purpose } }, context);
       throw error;
     }
   }
@@ -242,10 +244,10 @@ export class SecondFactorService {
   }
 
   /** A six-digit code is a TOTP code; anything else a recovery code. Null when it is wrong or already used. */
-  private spendCode(user: User, code: string): Promise<CodeMethod | null> {
+  private spendCode(user: User, code: string, context: RequestContext | null): Promise<CodeMethod | null> {
     return this.deps.repository.transaction(async (trx) => {
       const method = looksLikeTotpCode(code) ? await this.spendTotp(user, code, trx) : await this.spendRecovery(user, code, trx);
-      if (method === 'recovery-code') await this.recordRecoveryUse(user, trx);
+      if (method === 'recovery-code') await this.recordRecoveryUse(user, context, trx);
       return method;
     });
   }
@@ -263,22 +265,22 @@ export class SecondFactorService {
     return (await this.deps.repository.spendRecoveryCode(user.id, recoveryCodeHash(code), this.now(), trx)) ? 'recovery-code' : null;
   }
 
-  private async recordRecoveryUse(user: User, trx: Transaction<Database>): Promise<void> {
+  private async recordRecoveryUse(user: User, context: RequestContext | null, trx: Transaction<Database>): Promise<void> {
     const remaining = await this.deps.repository.countUnusedRecoveryCodes(user.id, trx);
-    await this.deps.audit.record('mfa.recovery_code_used', { subjectId: user.id, detail: { remaining } }, trx);
+    await this.deps.audit.record('mfa.recovery_code_used', { subjectId: user.id, detail: { remaining } }, context, trx);
   }
 
-  private async notifyRecoveryUse(user: User): Promise<void> {
+  private async notifyRecoveryUse(user: User, context: RequestContext | null): Promise<void> {
     const remaining = await this.deps.repository.countUnusedRecoveryCodes(user.id);
-    await this.deps.users.notify(user, 'recovery-code-used', { detail: { remaining } });
+    await this.deps.users.notify(user, 'recovery-code-used', context, { detail: { remaining } });
   }
 
-  private async codeSpent(user: User, method: CodeMethod): Promise<void> {
-    if (method === 'recovery-code') await this.notifyRecoveryUse(user);
+  private async codeSpent(user: User, method: CodeMethod, context: RequestContext | null): Promise<void> {
+    if (method === 'recovery-code') await this.notifyRecoveryUse(user, context);
   }
 
-  private async assertPassword(user: User, password: string, address: string, wrongPassword: AccountErrorCode): Promise<void> {
-    const checked = await this.deps.users.checkPassword(user, { identifier: user.username, password, address });
+  private async assertPassword(user: User, password: string, address: string, wrongPassword: AccountErrorCode, context: RequestContext | null): Promise<void> {
+    const checked = await this.deps.users.checkPassword(user, { identifier: user.username, password, address }, context);
     if (checked === null || checked.id !== user.id) throw new RequestRefusedError(wrongPassword);
   }
 }

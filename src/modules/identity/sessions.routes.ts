@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { NotAuthenticatedError } from '../../core/errors.js';
 import { bearerSecurity, callerOf, requireSuperuser, requireUser, sessionIdOf } from '../../http/authentication.js';
+import { requestContextOf } from '../../http/request-context.js';
 import type { Authenticator } from './authenticator.js';
 import { clearRefreshCookie, refreshTokenOf, sendTokenPair } from './refresh-cookie.js';
 import { RefreshBody, SessionIdParams, SessionList, TokenPairResponse } from './sessions.schemas.js';
@@ -51,7 +52,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = 
       const presented = refreshTokenOf(request, request.body);
       if (presented === undefined) throw new NotAuthenticatedError(refreshTokenInvalid);
       try {
-        const pair = await sessions.refresh(presented.token, { ip: request.ip, userAgent: request.headers['user-agent'] });
+        const pair = await sessions.refresh(presented.token, { ip: request.ip, userAgent: request.headers['user-agent'] }, requestContextOf(request));
         return sendTokenPair(reply, pair, presented.cookie, cookieMaxAgeSeconds);
       } catch (error) {
         if (presented.cookie && error instanceof NotAuthenticatedError) clearRefreshCookie(reply);
@@ -79,7 +80,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = 
       },
     },
     async (request, reply) => {
-      await sessions.endOwn(callerOf(request).id, request.params.id);
+      await sessions.endOwn(callerOf(request).id, request.params.id, requestContextOf(request));
       return reply.code(204).send(null);
     },
   );
@@ -99,8 +100,9 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = 
     async (request, reply) => {
       const { current_password, code } = request.body;
       const callerId = callerOf(request).id;
-      await secondFactor.proveStepUp(callerId, { currentPassword: current_password, code }, request.ip, AccountErrorCode.END_SESSIONS_INVALID_CURRENT_PASSWORD);
-      await sessions.endAll(callerId, 'revoked', sessionIdOf(request));
+      const context = requestContextOf(request);
+      await secondFactor.proveStepUp(callerId, { currentPassword: current_password, code }, request.ip, AccountErrorCode.END_SESSIONS_INVALID_CURRENT_PASSWORD, context);
+      await sessions.endAll(callerId, 'revoked', context, sessionIdOf(request));
       return reply.code(204).send(null);
     },
   );
@@ -112,7 +114,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = 
       ...superuserOnly,
       schema: { ...admin_, operationId: 'listUserSessions', summary: 'An account’s live sessions, newest first', params: SessionIdParams, response: { 200: SessionList, 401: Detail, 403: Detail, 404: Detail } },
     },
-    async (request) => admin.listSessions(request.params.id, sessionIdOf(request)),
+    async (request) => admin.listSessions(request.params.id, sessionIdOf(request), requestContextOf(request)),
   );
 
   app.delete(
@@ -122,7 +124,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = 
       schema: { ...admin_, operationId: 'endUserSessions', summary: 'End every session of an account', params: SessionIdParams, response: { 204: Type.Null(), 401: Detail, 403: Detail, 404: Detail } },
     },
     async (request, reply) => {
-      await admin.endSessions(request.params.id);
+      await admin.endSessions(request.params.id, requestContextOf(request));
       return reply.code(204).send(null);
     },
   );

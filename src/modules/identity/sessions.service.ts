@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Static } from 'typebox';
 import type { Clock } from '../../core/clock.js';
+import type { RequestContext } from '../../core/request-context.js';
 import type { Database } from '../../db/schema.js';
 import { NotAuthenticatedError, NotFoundError } from '../../core/errors.js';
 import type { Logger } from '../../infra/logger.js';
@@ -103,7 +104,7 @@ export class SessionsService {
    * Starts a session for an account whose credentials (and any second factor) were checked. `within` runs first
    * in the same transaction (spending the second factor's code), so the code and the session commit together.
    */
-  async start(userId: string, client: ClientInfo, within?: (trx: Transaction<Database>) => Promise<void>): Promise<TokenPair> {
+  async start(userId: string, client: ClientInfo, context: RequestContext | null, within?: (trx: Transaction<Database>) => Promise<void>): Promise<TokenPair> {
     const now = this.now();
     const { idleSeconds, maxSeconds } = this.deps.options;
     const session: Session = {
@@ -121,13 +122,13 @@ export class SessionsService {
     await this.deps.repository.transaction(async (trx) => {
       await within?.(trx);
       await this.deps.repository.insert(session, sha256(refreshToken), trx);
-      await this.deps.audit.record('login.succeeded', { subjectId: userId, sessionId: session.id }, trx);
+      await this.deps.audit.record('login.succeeded', { subjectId: userId, sessionId: session.id }, context, trx);
     });
     return this.pair(session, refreshToken, now);
   }
 
   /** Spends a refresh token for a new pair; see the class comment for the grace and reuse rules. */
-  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPair> {
+  async refresh(refreshToken: string, client: ClientInfo, context: RequestContext | null): Promise<TokenPair> {
     const { repository } = this.deps;
     const now = this.now();
     const tokenHash = sha256(refreshToken);
@@ -162,7 +163,7 @@ export class SessionsService {
       return this.pair(session, child, childRecord.createdAt);
     }
     this.deps.log.warn({ sessionId: session.id, userId: session.userId, ip: client.ip }, 'refresh token reused; session ended');
-    await this.end([session.id], 'refresh-reuse', { event: 'session.refresh_reused', bySystem: true });
+    await this.end([session.id], 'refresh-reuse', context, { event: 'session.refresh_reused', bySystem: true });
     throw new NotAuthenticatedError(refreshTokenInvalid);
   }
 
@@ -172,15 +173,15 @@ export class SessionsService {
   }
 
   /** Ends one of the account's sessions; a session of another account is as unknown as a missing one. */
-  async endOwn(userId: string, sessionId: string, reason: SessionEndReason = 'revoked'): Promise<void> {
+  async endOwn(userId: string, sessionId: string, context: RequestContext | null, reason: SessionEndReason = 'revoked'): Promise<void> {
     const session = await this.deps.repository.findById(sessionId);
     if (session === null || session.userId !== userId || !this.isLive(session, this.now())) throw new NotFoundError();
-    await this.end([sessionId], reason);
+    await this.end([sessionId], reason, context);
   }
 
   /** Ends every session of the account but `exceptId` (the caller's own, when it keeps it). */
-  async endAll(userId: string, reason: SessionEndReason, exceptId: string | null = null): Promise<void> {
-    const ended = await this.deps.repository.transaction((trx) => this.endAllIn(trx, userId, reason, exceptId));
+  async endAll(userId: string, reason: SessionEndReason, context: RequestContext | null, exceptId: string | null = null): Promise<void> {
+    const ended = await this.deps.repository.transaction((trx) => this.endAllIn(trx, userId, reason, context, exceptId));
     await this.announce(ended);
   }
 
@@ -192,9 +193,10 @@ export class SessionsService {
   async end(
     ids: string[],
     reason: SessionEndReason,
+    context: RequestContext | null,
     options: { event?: 'session.ended' | 'session.logout' | 'session.refresh_reused'; bySystem?: boolean } = {},
   ): Promise<void> {
-    const ended = await this.deps.repository.transaction((trx) => this.endIn(trx, ids, reason, options));
+    const ended = await this.deps.repository.transaction((trx) => this.endIn(trx, ids, reason, context, options));
     await this.announce(ended);
   }
 
@@ -202,6 +204,7 @@ export class SessionsService {
     trx: Transaction<Database>,
     ids: string[],
     reason: SessionEndReason,
+    context: RequestContext | null,
     options: { event?: 'session.ended' | 'session.logout' | 'session.refresh_reused'; bySystem?: boolean } = {},
   ): Promise<string[]> {
     const ended = await this.deps.repository.end(ids, reason, this.now(), trx);
@@ -211,6 +214,7 @@ export class SessionsService {
       await this.deps.audit.record(
         options.event ?? 'session.ended',
         { subjectId: session.userId, sessionId: session.id, detail: { reason }, ...(options.bySystem ? { bySystem: true } : {}) },
+        context,
         trx,
       );
     }
@@ -218,8 +222,14 @@ export class SessionsService {
   }
 
   /** Every open session of an account but `exceptId`, ended inside the caller's transaction. */
-  async endAllIn(trx: Transaction<Database>, userId: string, reason: SessionEndReason, exceptId: string | null = null): Promise<string[]> {
-    return this.endIn(trx, await this.deps.repository.openIdsOf(userId, exceptId, trx), reason);
+  async endAllIn(
+    trx: Transaction<Database>,
+    userId: string,
+    reason: SessionEndReason,
+    context: RequestContext | null,
+    exceptId: string | null = null,
+  ): Promise<string[]> {
+    return this.endIn(trx, await this.deps.repository.openIdsOf(userId, exceptId, trx), reason, context);
   }
 
   /** After the transaction that ended them commits: every process refuses their access tokens. */
@@ -228,8 +238,8 @@ export class SessionsService {
   }
 
   /** The session of the caller's token ends: log-out. */
-  logOut(sessionId: string): Promise<void> {
-    return this.end([sessionId], 'logout', { event: 'session.logout' });
+  logOut(sessionId: string, context: RequestContext | null): Promise<void> {
+    return this.end([sessionId], 'logout', context, { event: 'session.logout' });
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { bearerSecurity, requireSuperuser, requireUser } from '../../http/authentication.js';
+import { requestContextOf } from '../../http/request-context.js';
 import type { Authenticator } from './authenticator.js';
 import { Detail, PublicUser } from './users.schemas.js';
 import { AdminUpdateBody, UserIdParams, UserListQuery, UserPage } from './accounts.schemas.js';
@@ -24,13 +25,13 @@ export const usersAdminRoutes: FastifyPluginAsyncTypebox<UsersAdminRoutesOptions
       ...superuserOnly,
       schema: { operationId: 'listUsers', ...common, summary: 'Every account (or those matching `q`), oldest first, a page at a time', querystring: UserListQuery, response: { 200: UserPage, ...errors } },
     },
-    async (request) => admin.list({ offset: request.query.offset ?? 0, limit: request.query.limit ?? 50 }, request.query.q),
+    async (request) => admin.list({ offset: request.query.offset ?? 0, limit: request.query.limit ?? 50 }, request.query.q, requestContextOf(request)),
   );
 
   app.get(
     '/users/:id',
     { ...superuserOnly, schema: { operationId: 'getUser', ...common, summary: 'One account', params: UserIdParams, response: { 200: PublicUser, ...errors } } },
-    async (request) => admin.get(request.params.id),
+    async (request) => admin.get(request.params.id, requestContextOf(request)),
   );
 
   app.patch(
@@ -49,7 +50,7 @@ export const usersAdminRoutes: FastifyPluginAsyncTypebox<UsersAdminRoutesOptions
     async (request) => {
       const { name, email, password, is_active, is_superuser, is_verified } = request.body;
       const changes = { name, email, password, isActive: is_active, isSuperuser: is_superuser, isVerified: is_verified };
-      return admin.update(request.params.id, changes);
+      return admin.update(request.params.id, changes, requestContextOf(request));
     },
   );
 
@@ -57,7 +58,7 @@ export const usersAdminRoutes: FastifyPluginAsyncTypebox<UsersAdminRoutesOptions
     '/users/:id',
     { ...superuserOnly, schema: { operationId: 'deleteUser', ...common, summary: 'Delete an account and everything it owns', params: UserIdParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      await admin.delete(request.params.id);
+      await admin.delete(request.params.id, requestContextOf(request));
       return reply.code(204).send(null);
     },
   );

@@ -1,4 +1,5 @@
 import type { Static } from 'typebox';
+import type { RequestContext } from '../../core/request-context.js';
 import { isUuid } from '../../db/schema.js';
 import type { AuditLog } from '../audit/audit.service.js';
 import type { User, UsersRepository } from './users.repository.js';
@@ -24,37 +25,37 @@ export class UsersAdminService {
   constructor(private readonly deps: UsersAdminDeps) {}
 
   /** A page of every account, or of those whose name or email contains `search`; `total` counts the same set. */
-  async list(page: { offset: number; limit: number }, search?: string): Promise<Static<typeof UserPage>> {
+  async list(page: { offset: number; limit: number }, search: string | undefined, context: RequestContext | null): Promise<Static<typeof UserPage>> {
     const [items, total] = await Promise.all([this.deps.repository.list(page, search), this.deps.repository.count(search)]);
     const detail = { offset: page.offset, limit: page.limit, ...(search === undefined ? {} : { search }) };
-    await this.deps.audit.record('admin.users_listed', { subjectId: null, detail });
+    await this.deps.audit.record('admin.users_listed', { subjectId: null, detail }, context);
     return { items: items.map(toPublicUser), total, offset: page.offset, limit: page.limit };
   }
 
-  async get(id: string): Promise<Static<typeof PublicUser>> {
+  async get(id: string, context: RequestContext | null): Promise<Static<typeof PublicUser>> {
     const user = await this.find(id);
-    await this.deps.audit.record('admin.user_read', { subjectId: user.id });
+    await this.deps.audit.record('admin.user_read', { subjectId: user.id }, context);
     return toPublicUser(user);
   }
 
   /** The account's live sessions; `currentId` is the session of the superuser's own token. */
-  async listSessions(id: string, currentId: string | null): Promise<Static<typeof SessionView>[]> {
+  async listSessions(id: string, currentId: string | null, context: RequestContext | null): Promise<Static<typeof SessionView>[]> {
     const user = await this.find(id);
-    await this.deps.audit.record('admin.sessions_listed', { subjectId: user.id });
+    await this.deps.audit.record('admin.sessions_listed', { subjectId: user.id }, context);
     return this.deps.sessions.list(user.id, currentId);
   }
 
   /** Ends every session of the account (each ending is audited with the superuser as actor). */
-  async endSessions(id: string): Promise<void> {
-    await this.deps.sessions.endAll((await this.find(id)).id, 'revoked-by-superuser');
+  async endSessions(id: string, context: RequestContext | null): Promise<void> {
+    await this.deps.sessions.endAll((await this.find(id)).id, 'revoked-by-superuser', context);
   }
 
-  async update(id: string, changes: AccountChanges): Promise<Static<typeof PublicUser>> {
-    return toPublicUser(await this.deps.updater.update(await this.find(id), changes));
+  async update(id: string, changes: AccountChanges, context: RequestContext | null): Promise<Static<typeof PublicUser>> {
+    return toPublicUser(await this.deps.updater.update(await this.find(id), changes, context));
   }
 
-  async delete(id: string): Promise<void> {
-    await this.deps.updater.delete(await this.find(id));
+  async delete(id: string, context: RequestContext | null): Promise<void> {
+    await this.deps.updater.delete(await this.find(id), context);
   }
 
   /** A malformed id names no account: 404 like a missing one (and never reaches PostgreSQL's uuid parser). */

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ForbiddenError, NotAuthenticatedError, SecondFactorRequiredError } from '../../core/errors.js';
+import { requestContextOf } from '../../http/request-context.js';
 import { LogInUnauthorized } from './second-factor.schemas.js';
 import { sendTokenPair } from './refresh-cookie.js';
 import { TokenPairResponse } from './sessions.schemas.js';
@@ -20,7 +21,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; cooki
       },
     },
     async (request, reply) => {
-      return reply.code(201).send(await users.signUp(request.body.username, request.body.password, request.ip));
+      return reply.code(201).send(await users.signUp(request.body.username, request.body.password, request.ip, requestContextOf(request)));
     },
   );
 
@@ -39,14 +40,17 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; cooki
       },
     },
     async (request, reply) => {
-      const outcome = await users.logIn({
-        identifier: request.body.username,
-        password: request.body.password,
-        address: request.ip,
-        userAgent: request.headers['user-agent'],
-        allowEmail: false,
-        refreshCookie: request.body.refresh_cookie === true,
-      });
+      const outcome = await users.logIn(
+        {
+          identifier: request.body.username,
+          password: request.body.password,
+          address: request.ip,
+          userAgent: request.headers['user-agent'],
+          allowEmail: false,
+          refreshCookie: request.body.refresh_cookie === true,
+        },
+        requestContextOf(request),
+      );
       if (outcome.ok) return sendTokenPair(reply, outcome.pair, request.body.refresh_cookie === true, cookieMaxAgeSeconds);
       // Said only to someone who typed the right password; otherwise one answer for an unknown name, a wrong
       // password and a disabled account: nothing to enumerate.

@@ -13,7 +13,7 @@ import type { AuditLog } from '../audit/audit.service.js';
 import type { ClientInfo, SessionsService, TokenPair } from './sessions.service.js';
 import type { Transaction } from 'kysely';
 import type { Clock } from '../../core/clock.js';
-import { currentRequestContext } from '../../core/request-context.js';
+import type { RequestContext } from '../../core/request-context.js';
 import type { Database } from '../../db/schema.js';
 import type { NoticeClient, SecurityNoticeKind } from './account-events.js';
 import type { KnownClients } from './known-clients.js';
@@ -100,7 +100,7 @@ export class UsersService {
    * Creates an account with an email, as FastAPI Users' `create(safe=True)` does: the password policy first, then
    * the email and the name, each unique without regard to case.
    */
-  async register(registration: Registration, flags: RegistrationFlags = {}): Promise<User> {
+  async register(registration: Registration, context: RequestContext | null, flags: RegistrationFlags = {}): Promise<User> {
     const email = registration.email.toLowerCase();
     await this.assertPasswordAllowed(registration.password, { username: registration.name, email }, ['body', 'new_user', 'password']);
     await this.assertRegistrationFree(email, registration.name);
@@ -115,7 +115,7 @@ export class UsersService {
         is_superuser: flags.isSuperuser ?? false,
         is_verified: flags.isVerified ?? false,
       };
-      user = await this.insertRecorded(row, { route: 'api', superuser: row.is_superuser });
+      user = await this.insertRecorded(row, { route: 'api', superuser: row.is_superuser }, context);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // Another registration took the email or the name since the check: say which.
@@ -139,14 +139,14 @@ export class UsersService {
     return this.deps.signUpThrottle.hit('sign-up', { address });
   }
 
-  async signUp(username: string, password: string, address: string): Promise<Static<typeof SignUpResponse>> {
+  async signUp(username: string, password: string, address: string, context: RequestContext | null): Promise<Static<typeof SignUpResponse>> {
     await this.assertSignUpAllowed(address);
     await this.assertPasswordAllowed(password, { username });
     if ((await this.deps.users.findByUsername(username)) !== null) throw new RequestRefusedError(usernameTakenMessage);
     const hashedPassword = await this.deps.hasher.hash(password);
     let user: User;
     try {
-      user = await this.insertRecorded({ id: randomUUID(), username, hashed_password: hashedPassword }, { route: 'todo' });
+      user = await this.insertRecorded({ id: randomUUID(), username, hashed_password: hashedPassword }, { route: 'todo' }, context);
     } catch (error) {
       // Two sign-ups for one name at the same moment: the unique index decides, and the loser hears why.
       if (isUniqueViolation(error)) throw new RequestRefusedError(usernameTakenMessage);
@@ -157,10 +157,10 @@ export class UsersService {
   }
 
   /** Creates the account and its 'user.registered' event in one transaction. */
-  private insertRecorded(row: Parameters<UsersRepository['insert']>[0], detail: Record<string, unknown>): Promise<User> {
+  private insertRecorded(row: Parameters<UsersRepository['insert']>[0], detail: Record<string, unknown>, context: RequestContext | null): Promise<User> {
     return this.deps.users.transaction(async (trx) => {
       const created = await this.deps.users.insert(row, trx);
-      await this.deps.audit.record('user.registered', { subjectId: created.id, detail }, trx);
+      await this.deps.audit.record('user.registered', { subjectId: created.id, detail }, context, trx);
       return created;
     });
   }
@@ -174,34 +174,34 @@ export class UsersService {
    * account is active or verified is for the caller to judge. Unknown names cost the same hashing time as known
    * ones, and attempts are throttled per account (whichever of its names was typed) and per address.
    */
-  async checkCredentials(attempt: LoginAttempt): Promise<User | null> {
+  async checkCredentials(attempt: LoginAttempt, context: RequestContext | null): Promise<User | null> {
     const { identifier } = attempt;
     const user =
       attempt.allowEmail && identifier.includes('@')
         ? await this.deps.users.findByEmail(identifier)
         : await this.deps.users.findByUsername(identifier);
-    return this.checkPassword(user, attempt);
+    return this.checkPassword(user, attempt, context);
   }
 
   /** The password check of a log-in, for an account already found (null: none has the name typed). */
-  async checkPassword(user: User | null, attempt: Pick<LoginAttempt, 'identifier' | 'password' | 'address'>): Promise<User | null> {
+  async checkPassword(user: User | null, attempt: Pick<LoginAttempt, 'identifier' | 'password' | 'address'>, context: RequestContext | null): Promise<User | null> {
     const { password, address } = attempt;
     const subject = user === null ? { unknownName: attempt.identifier } : { accountId: user.id };
     // Counted before any hashing, atomically: however many guesses arrive at once, at most the limit are checked.
     const retryAfter = await this.deps.loginThrottle.acquire(subject, address);
     if (retryAfter > 0) {
-      await this.deps.audit.record('login.throttled', { subjectId: user?.id ?? null });
+      await this.deps.audit.record('login.throttled', { subjectId: user?.id ?? null }, context);
       throw new ThrottledError(retryAfter, 'Too many failed log-in attempts. Try again later.');
     }
 
     if (user === null) {
       await this.deps.hasher.checkAgainstDummy(password);
-      await this.deps.audit.record('login.failed', { subjectId: null, detail: { reason: 'unknown-name' } });
+      await this.deps.audit.record('login.failed', { subjectId: null, detail: { reason: 'unknown-name' } }, context);
       return null;
     }
     const check = await this.deps.hasher.check(password, user.hashedPassword);
     if (!check.valid) {
-      await this.deps.audit.record('login.failed', { subjectId: user.id, detail: { reason: 'wrong-password' } });
+      await this.deps.audit.record('login.failed', { subjectId: user.id, detail: { reason: 'wrong-password' } }, context);
       return null;
     }
     await this.deps.loginThrottle.succeeded(subject, address);
@@ -221,8 +221,8 @@ export class UsersService {
    * its email, refuse any unverified account as FastAPI Users does. Told only after the password proved right,
    * so the answer says nothing about which accounts exist.
    */
-  async logIn(attempt: LoginAttempt): Promise<LogInOutcome> {
-    const checked = await this.checkLogIn(attempt);
+  async logIn(attempt: LoginAttempt, context: RequestContext | null): Promise<LogInOutcome> {
+    const checked = await this.checkLogIn(attempt, context);
     if (!checked.ok) return checked;
     if (checked.user.mfaEnabled) {
       // No token of any kind yet: only an opaque mfa_token, which POST /api/auth/mfa alone accepts.
@@ -231,23 +231,23 @@ export class UsersService {
         passwordFingerprint: passwordFingerprint(checked.user.hashedPassword),
         refreshCookie: attempt.refreshCookie === true,
       });
-      await this.deps.audit.record('mfa.challenge_issued', { subjectId: checked.user.id });
+      await this.deps.audit.record('mfa.challenge_issued', { subjectId: checked.user.id }, context);
       return { ok: false, reason: 'mfa-required', mfaToken };
     }
-    const pair = await this.startSession(checked.user, { ip: attempt.address, userAgent: attempt.userAgent });
+    const pair = await this.startSession(checked.user, { ip: attempt.address, userAgent: attempt.userAgent }, context);
     return { ok: true, user: checked.user, pair };
   }
 
   /** The first half of a log-in: credentials and the account's state, with no session yet. */
-  async checkLogIn(attempt: LoginAttempt): Promise<LogInCheck> {
-    const user = await this.checkCredentials(attempt);
+  async checkLogIn(attempt: LoginAttempt, context: RequestContext | null): Promise<LogInCheck> {
+    const user = await this.checkCredentials(attempt, context);
     if (user === null) return { ok: false, reason: 'bad-credentials' };
     if (!user.isActive) {
-      await this.deps.audit.record('login.failed', { subjectId: user.id, detail: { reason: 'inactive' } });
+      await this.deps.audit.record('login.failed', { subjectId: user.id, detail: { reason: 'inactive' } }, context);
       return { ok: false, reason: 'bad-credentials' };
     }
     if (this.deps.requireVerifiedLogin && !user.isVerified && (user.email !== null || attempt.allowEmail)) {
-      await this.deps.audit.record('login.failed', { subjectId: user.id, detail: { reason: 'not-verified' } });
+      await this.deps.audit.record('login.failed', { subjectId: user.id, detail: { reason: 'not-verified' } }, context);
       return { ok: false, reason: 'not-verified' };
     }
     return { ok: true, user };
@@ -258,11 +258,16 @@ export class UsersService {
    * runs in its transaction). A client the account has not logged in from before gets its owner a notice, unless
    * they turned those off; the first log-in an account ever makes only records its client.
    */
-  async startSession(user: User, client: ClientInfo, within?: (trx: Transaction<Database>) => Promise<void>): Promise<TokenPair> {
-    const pair = await this.deps.sessions.start(user.id, client, within);
+  async startSession(
+    user: User,
+    client: ClientInfo,
+    context: RequestContext | null,
+    within?: (trx: Transaction<Database>) => Promise<void>,
+  ): Promise<TokenPair> {
+    const pair = await this.deps.sessions.start(user.id, client, context, within);
     const family = userAgentFamily(client.userAgent);
     if ((await this.deps.knownClients.isUnfamiliar(user.id, family, client.ip)) && user.loginNotices) {
-      await this.notify(user, 'new-client', { client: { ip: client.ip, userAgent: client.userAgent ?? null, family } });
+      await this.notify(user, 'new-client', context, { client: { ip: client.ip, userAgent: client.userAgent ?? null, family } });
     }
     await this.emit({ type: 'logged-in', user });
     return pair;
@@ -270,11 +275,15 @@ export class UsersService {
 
   /**
    * Tells the owner what just happened to their account (a mail, see security-notices.ts): when (the app's
-   * clock) and from where (the request's address and user agent, unless given).
+   * clock) and from where (the request's address and user agent, unless given; none outside a request).
    */
-  notify(user: User, notice: SecurityNoticeKind, options: { client?: NoticeClient; detail?: { remaining?: number } } = {}): Promise<void> {
-    const context = currentRequestContext();
-    const client = options.client ?? (context === undefined ? null : { ip: context.ip, userAgent: context.userAgent });
+  notify(
+    user: User,
+    notice: SecurityNoticeKind,
+    context: RequestContext | null,
+    options: { client?: NoticeClient; detail?: { remaining?: number } } = {},
+  ): Promise<void> {
+    const client = options.client ?? (context === null ? null : { ip: context.ip, userAgent: context.userAgent });
     return this.emit({
       type: 'security-notice',
       user,
