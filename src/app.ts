@@ -14,7 +14,7 @@ import { registerCors } from './http/cors.js';
 import { registerDocsUi } from './http/docs-ui.js';
 import { clientErrorResponse, frameworkErrorResponse, registerErrorHandling } from './http/errors.js';
 import { registerJsonBody } from './http/json-body.js';
-import { loggerOptions, registerRequestLine } from './http/logging.js';
+import { loggerOptions } from './http/logging.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerMigrationsGate } from './http/migrations-gate.js';
 import { registerRateLimit } from './http/rate-limit.js';
@@ -143,7 +143,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await registerCors(app, config.corsOrigins);
   await registerRateLimit(app, config);
   registerMetrics(app, { metrics: context.metrics, enabled: config.metricsEnabled, token: config.metricsToken });
-  registerRequestLine(app, config);
 
   await registerOpenApi(app, config);
 

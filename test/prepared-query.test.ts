@@ -60,6 +60,34 @@ for (const dialect of dialects) {
       assert.deepEqual(await createdBefore(aliceId, new Date('2000-01-01T00:00:00.000Z'), false), []);
     });
 
+    test('reads only what is committed, beside a transaction still open, and in the transaction its own writes', async () => {
+      const aliceId = await userIdOf(alice);
+      const contentsOf = preparedQuery(db(), 1, (ownerId: string) => db().selectFrom('todos').select('content').where('user_id', '=', ownerId).orderBy('id'));
+      const before = (await contentsOf(aliceId)).map((row) => row.content);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let inserted!: () => void;
+      const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
+      const transaction = db()
+        .transaction()
+        .execute(async (trx) => {
+          await trx.insertInto('todos').values({ user_id: aliceId, content: 'uncommitted', is_done: false, created_at: new Date() }).execute();
+          // A query built on the transaction runs in it and sees its own write.
+          const inTransaction = preparedQuery(trx, 1, (ownerId: string) => trx.selectFrom('todos').select('content').where('user_id', '=', ownerId).orderBy('id'));
+          assert.deepEqual((await inTransaction(aliceId)).map((row) => row.content), [...before, 'uncommitted']);
+          inserted();
+          await held;
+          throw new Error('roll back');
+        })
+        .catch((error: unknown) => error);
+      await insertedYet;
+      // Outside it (on SQLite the one writing connection is held by the transaction): neither waits nor sees it.
+      assert.deepEqual((await contentsOf(aliceId)).map((row) => row.content), before);
+      release();
+      assert.match(String(await transaction), /roll back/);
+      assert.deepEqual((await contentsOf(aliceId)).map((row) => row.content), before);
+    });
+
     test('refuses a build that does not bind every argument, rather than silently ignoring it', () => {
       assert.throws(
         () => preparedQuery(db(), 2, (ownerId: string, _unused: number) => db().selectFrom('todos').select('id').where('user_id', '=', ownerId)),

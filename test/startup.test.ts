@@ -184,7 +184,16 @@ describe('development logs and the start-up banner', () => {
           assert.equal(banner.docs, `${api.url}/docs`);
           assert.match(String(banner.database), /^SQLite /);
           assert.equal(banner.store, 'process memory');
-          assert.ok(lines.some((line) => line.msg === 'request completed'));
+          // One line per request, when it completes, with its fields flat; `incoming request` is a debug line.
+          const completed = lines.find((line) => line.msg === 'request completed' && line.url === '/todos');
+          assert.ok(completed, output);
+          assert.equal(completed.level, 30);
+          assert.equal(completed.method, 'GET');
+          assert.equal(completed.statusCode, 401);
+          assert.equal(completed.ip, '127.0.0.1');
+          assert.equal(typeof completed.responseTime, 'number');
+          assert.match(String(completed.reqId), /^[0-9a-f-]{36}$/);
+          assert.ok(!lines.some((line) => line.msg === 'incoming request'), output);
         }
       } finally {
         api.signal('SIGTERM');

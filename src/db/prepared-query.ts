@@ -1,4 +1,5 @@
 import { SqliteAdapter, type CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { directReadsOf } from '../infra/database.js';
 import { toSqliteValue } from '../infra/sqlite-values-plugin.js';
 
 /** The values a prepared query takes. */
@@ -31,8 +32,14 @@ export function preparedQuery<Args extends PreparedValue[], Row>(
     if (!argumentOf.includes(index)) throw new Error(`preparedQuery: argument ${index} is not a bound parameter of ${compiled.sql}`);
   }
   const bind = db.getExecutor().adapter instanceof SqliteAdapter ? toSqliteValue : (value: unknown) => value;
+  // Straight to the driver where the database offers it (not in a transaction; on SQLite, reads only), decided
+  // at the first call: the schema may not be migrated yet when the query is built.
+  const direct = directReadsOf(db);
+  let runsDirectly: boolean | undefined;
   return async (...args) => {
     const parameters = argumentOf.map((argument, position) => (argument === -1 ? compiled.parameters[position] : bind(args[argument])));
+    runsDirectly ??= direct !== undefined && direct.accepts(compiled.sql);
+    if (runsDirectly) return (await direct!.rows(compiled.sql, parameters)) as Row[];
     const query: CompiledQuery<Row> = { ...compiled, parameters };
     return (await db.executeQuery(query)).rows;
   };

@@ -1,4 +1,4 @@
-import { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import pino from 'pino';
 import type { Config } from '../config/config.js';
 
@@ -9,8 +9,8 @@ export function usesPrettyLogs(config: Pick<Config, 'logFormat' | 'env'>, stdout
 
 /**
  * Fastify's logger options. Pretty output goes through pino-pretty as a pino transport, so that module is only
- * loaded (in its own worker thread) when pretty logs are on: production start-up never pays for it. Pretty mode
- * also replaces Fastify's two lines per request with one (see registerRequestLine).
+ * loaded (in its own worker thread) when pretty logs are on: production start-up never pays for it. Either way a
+ * request is logged on one line when it completes (see RequestLines).
  */
 export function loggerOptions(config: Config): Pick<FastifyServerOptions, 'logger' | 'logController'> {
   if (!usesPrettyLogs(config)) {
@@ -27,6 +27,7 @@ export function loggerOptions(config: Config): Pick<FastifyServerOptions, 'logge
           },
         },
       },
+      logController: new RequestLines('json'),
     };
   }
   return {
@@ -37,8 +38,42 @@ export function loggerOptions(config: Config): Pick<FastifyServerOptions, 'logge
         options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,reqId,req,res,responseTime', singleLine: true },
       },
     },
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new RequestLines('pretty'),
   };
+}
+
+/**
+ * One line per request, written when it completes, instead of Fastify's two (`incoming request` with the request
+ * serialised, then `request completed` with the reply serialised). Measured on GET /todos, Fastify's pair cost about
+ * 20 µs of CPU per request out of some 100, this line next to nothing: its fields are read straight off the
+ * request instead of through the req/res serialisers (one of which asks the socket for the peer's port, a system
+ * call). `incoming request` is still there at debug level, for following a request that never completes.
+ *
+ * JSON: `{"reqId", "method", "url", "statusCode", "responseTime" (ms), "ip", "msg": "request completed"}`;
+ * pretty: `GET /todos 200 3.2 ms`.
+ */
+export class RequestLines extends LogController {
+  constructor(private readonly format: 'json' | 'pretty') {
+    super();
+  }
+
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ method: request.method, url: request.url, ip: request.ip }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) {
+      // The response failed on the wire (the client went away mid-body, say): the error says why.
+      reply.log.error({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime, err: error }, 'request errored');
+    } else if (this.format === 'pretty') {
+      reply.log.info(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
+    } else {
+      reply.log.info(
+        { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime, ip: request.ip },
+        'request completed',
+      );
+    }
+  }
 }
 
 /** How long an info line may wait in the buffer before it is written. */
@@ -61,12 +96,4 @@ function bufferedStdout(): ReturnType<typeof pino.destination> {
     stdoutDestination = destination;
   }
   return stdoutDestination;
-}
-
-/** In pretty mode: `GET /todos 200 3.2 ms`, one line per request, when the response is sent. */
-export function registerRequestLine(app: FastifyInstance, config: Config): void {
-  if (!usesPrettyLogs(config)) return;
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
-  });
 }

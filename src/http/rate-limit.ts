@@ -1,9 +1,20 @@
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { normalizeIP } from '@fastify/rate-limit';
+// The plugin's own in-memory store, which its main module does not export.
+import LocalStore from '@fastify/rate-limit/store/LocalStore.js';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
 import { tooManyRequests } from './errors.js';
 import { leasingRedisStore } from './rate-limit-lease-store.js';
+
+/** What a store answers for one more request of an address: its count in this window, and the ms the window has left. */
+type CountCallback = (error: Error | null, count?: { current: number; ttl: number }) => void;
+interface CountingStore {
+  incr(key: string, callback: CountCallback, timeWindow: number, max: number): void;
+}
+
+/** Addresses the in-memory store keeps counts for at once (the plugin's default); the least recent go first. */
+const localAddresses = 5000;
 
 /**
  * Routes a health checker calls: never limited, so an orchestrator never sees a false failure. /metrics is
@@ -32,34 +43,52 @@ export async function registerRateLimit(
     await settled(redis, 2_000);
   }
 
+  const windowMs = config.rateLimitWindowSeconds * 1000;
+  // Counts are taken from Redis in blocks, not one round trip per request (see leasingRedisStore).
+  const redisStore = redis === null ? null : leasingRedisStore(redis, `${config.redisKeyPrefix}rate-limit:`);
   await app.register(rateLimit, {
     global: false,
     max: config.rateLimitMax,
-    timeWindow: config.rateLimitWindowSeconds * 1000,
-    allowList: (request) => exemptRoutes.has(request.routeOptions.url ?? ''),
+    timeWindow: windowMs,
     // For per-route limits: the error handler turns this into `{"detail": "Too Many Requests"}` with Retry-After.
     errorResponseBuilder: (_request, context) => tooManyRequests(context.ttl / 1000),
-    ...(redis === null
-      ? {}
-      : {
-          // Counts are taken from Redis in blocks, not one round trip per request (see leasingRedisStore).
-          store: leasingRedisStore(redis, `${config.redisKeyPrefix}rate-limit:`),
-          // Redis being away must not take the API down with it: requests then pass unlimited until it is back.
-          skipOnError: true,
-        }),
+    // Redis being away must not take the API down with it: requests then pass unlimited until it is back.
+    ...(redisStore === null ? {} : { store: redisStore, skipOnError: true }),
   });
 
-  const check = app.createRateLimit();
-  app.addHook('onRequest', async (request, reply) => {
-    const limit = await check(request);
-    // Exempt routes, and a ttl of 0, which means the store could not be asked and skipOnError let the request by.
-    if (limit.isAllowed || limit.ttl === 0) return;
-    void reply.headers({
-      'x-ratelimit-limit': limit.max,
-      'x-ratelimit-remaining': limit.remaining,
-      'x-ratelimit-reset': limit.ttlInSeconds,
-    });
-    if (limit.isExceeded) throw tooManyRequests(limit.ttl / 1000);
+  const store: CountingStore = redisStore === null ? new LocalStore(false, false, localAddresses) : new redisStore();
+  const max = config.rateLimitMax;
+  const limitHeader = String(max);
+  /**
+   * The global limit, counted in the plugin's own store (in memory) or ours (Redis), keyed as the plugin keys it
+   * (an IPv6 address by its /56, so a client cannot rotate through its own addresses). A callback hook that calls
+   * the store directly rather than the plugin's createRateLimit(), whose check awaited four promises and built
+   * the route's options twice per request: about 9 µs of a GET /todos's CPU, this about 1.
+   */
+  app.addHook('onRequest', (request, reply, done) => {
+    if (exemptRoutes.has(request.routeOptions.url ?? '')) {
+      done();
+      return;
+    }
+    store.incr(
+      normalizeIP(request.ip),
+      (error, count) => {
+        // The store could not be asked (Redis away): the request passes unlimited rather than the API going down.
+        if (error !== null || count === undefined) {
+          done();
+          return;
+        }
+        void reply.headers({
+          'x-ratelimit-limit': limitHeader,
+          'x-ratelimit-remaining': Math.max(0, max - count.current),
+          'x-ratelimit-reset': Math.ceil(count.ttl / 1000),
+        });
+        if (count.current > max) done(tooManyRequests(count.ttl / 1000));
+        else done();
+      },
+      windowMs,
+      max,
+    );
   });
 }
 
