@@ -1,5 +1,4 @@
 import { hkdfSync } from 'node:crypto';
-import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -128,7 +127,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerErrorHandling(app);
   registerJsonBody(app);
   await app.register(formbody);
-  await app.register(cookie);
 
   const context = await createContext(config, app.log, options);
   app.decorate('context', context);

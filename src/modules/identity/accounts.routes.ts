@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { allowedMethods } from '../../http/allowed-methods.js';
 import { bearerSecurity, callerOf, optionalUser, requireUser, sessionIdOf } from '../../http/authentication.js';
 import { requestContextOf } from '../../http/request-context.js';
-import { clearRefreshCookie, sendTokenPair } from './refresh-cookie.js';
+import { clearRefreshCookie, registerRefreshCookie, sendTokenPair } from './refresh-cookie.js';
 import { TokenPairResponse } from './sessions.schemas.js';
 import type { Authenticator } from './authenticator.js';
 import { Detail, PublicUser } from './users.schemas.js';
@@ -29,6 +29,7 @@ export interface AccountsRoutesOptions {
 
 /** The FastAPI Users routes of the seed, under /api: register, token, verify, reset, log out, and the caller's own account. */
 export const accountsRoutes: FastifyPluginAsyncTypebox<AccountsRoutesOptions> = async (app, { accounts, authenticator, cookieMaxAgeSeconds }) => {
+  await registerRefreshCookie(app);
   const authenticated = { onRequest: requireUser(authenticator) };
   const users = { tags: ['users'] };
   const auth = { tags: ['auth'] };

@@ -1,5 +1,5 @@
-import type {} from '@fastify/cookie';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { ForbiddenError } from '../../core/errors.js';
 import type { TokenPair } from './sessions.service.js';
@@ -16,6 +16,15 @@ export const refreshCookiePath = '/api/auth/refresh';
  */
 export const csrfHeaderName = 'x-spruce-csrf';
 export const csrfHeaderMissing = 'CSRF_HEADER_MISSING';
+
+/**
+ * Cookie support for a route plugin that sets or reads the refresh cookie, registered inside that plugin rather
+ * than for the whole app: @fastify/cookie's hooks (a cookie parse on every request, a Set-Cookie pass on every
+ * response) then run on these routes only. App-wide they were about 6% of the instructions of a GET /todos.
+ */
+export async function registerRefreshCookie(app: FastifyInstance): Promise<void> {
+  await app.register(cookie);
+}
 
 /**
  * Answers a log-in or refresh. With `cookie`, the refresh token goes in an HttpOnly; Secure; SameSite=Strict

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { bearerSecurity, callerOf, requireSuperuser, requireUser } from '../../http/authentication.js';
 import { requestContextOf } from '../../http/request-context.js';
 import type { Authenticator } from './authenticator.js';
-import { sendTokenPair } from './refresh-cookie.js';
+import { registerRefreshCookie, sendTokenPair } from './refresh-cookie.js';
 import {
   CurrentPasswordBody,
   MfaLogInBody,
@@ -26,6 +26,7 @@ export interface SecondFactorRoutesOptions {
 
 /** TOTP enrolment and removal for the caller, the second step of a log-in, and superusers turning a user's TOTP off. */
 export const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> = async (app, { secondFactor, authenticator, cookieMaxAgeSeconds }) => {
+  await registerRefreshCookie(app);
   const authenticated = { onRequest: requireUser(authenticator) };
   const me = { tags: ['second factor'], security: bearerSecurity };
 

@@ -4,7 +4,7 @@ import { NotAuthenticatedError } from '../../core/errors.js';
 import { bearerSecurity, callerOf, requireSuperuser, requireUser, sessionIdOf } from '../../http/authentication.js';
 import { requestContextOf } from '../../http/request-context.js';
 import type { Authenticator } from './authenticator.js';
-import { clearRefreshCookie, refreshTokenOf, sendTokenPair } from './refresh-cookie.js';
+import { clearRefreshCookie, refreshTokenOf, registerRefreshCookie, sendTokenPair } from './refresh-cookie.js';
 import { RefreshBody, SessionIdParams, SessionList, TokenPairResponse } from './sessions.schemas.js';
 import { refreshTokenInvalid, type SessionsService } from './sessions.service.js';
 import type { UsersAdminService } from './users-admin.service.js';
@@ -25,6 +25,7 @@ export interface SessionsRoutesOptions {
 
 /** Refresh, and the sessions of an account: the caller's own, and any account's for superusers. */
 export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRoutesOptions> = async (app, { sessions, admin, authenticator, secondFactor, cookieMaxAgeSeconds }) => {
+  await registerRefreshCookie(app);
   const authenticated = { onRequest: requireUser(authenticator) };
   const superuserOnly = { onRequest: [requireUser(authenticator), requireSuperuser] };
   const me = { tags: ['sessions'], security: bearerSecurity };

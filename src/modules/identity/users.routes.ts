@@ -2,13 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ForbiddenError, NotAuthenticatedError, SecondFactorRequiredError } from '../../core/errors.js';
 import { requestContextOf } from '../../http/request-context.js';
 import { LogInUnauthorized } from './second-factor.schemas.js';
-import { sendTokenPair } from './refresh-cookie.js';
+import { registerRefreshCookie, sendTokenPair } from './refresh-cookie.js';
 import { TokenPairResponse } from './sessions.schemas.js';
 import { Credentials, Detail, SignUpBody, SignUpResponse } from './users.schemas.js';
 import { emailNotVerifiedMessage, type UsersService } from './users.service.js';
 
 /** The ToDo tutorial's account routes: sign-up and log-in by username. */
 export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; cookieMaxAgeSeconds: number }> = async (app, { users, cookieMaxAgeSeconds }) => {
+  await registerRefreshCookie(app);
   app.post(
     '/users/sign-up',
     {
