@@ -93,6 +93,29 @@ async function openSqlite(file: string): Promise<SqliteDatabase.Database> {
 }
 
 /**
+ * Runs a read and answers its rows as objects keyed by column name, as `all()` does, but takes them from SQLite as
+ * arrays (raw mode) and names their fields here: better-sqlite3 builds each row object through V8's C++ API, one
+ * property at a time, which for a page of 20 rows cost more than the rest of the read (14.7 µs against 12.2 µs a
+ * query, same rows). Null for a statement that is not a read.
+ */
+function rowsAsObjects(statement: SqliteDatabase.Statement): ((values: readonly unknown[]) => Record<string, unknown>[]) | null {
+  if (!statement.reader) return null;
+  const names = statement.columns().map((column) => column.name);
+  const raw = statement.raw(true);
+  return (values) => {
+    const rows = raw.all(values) as unknown[][];
+    const objects = new Array<Record<string, unknown>>(rows.length);
+    for (let index = 0; index < rows.length; index++) {
+      const fields = rows[index]!;
+      const object: Record<string, unknown> = {};
+      for (let column = 0; column < names.length; column++) object[names[column]!] = fields[column];
+      objects[index] = object;
+    }
+    return objects;
+  };
+}
+
+/**
  * A second, read-only connection for the compiled reads that run on every request (see DirectReads). Kysely keeps
  * the writing connection to one query at a time, a transaction holding it across awaits; reads on the same
  * connection could not skip that queue without seeing another request's uncommitted writes. In WAL mode this
@@ -151,8 +174,8 @@ export async function createDatabase(
   });
   const reader = config.sqlitePath === ':memory:' ? null : await openSqliteReader(config.sqlitePath);
   if (reader !== null) {
-    const statement = rememberedPerText(500, (text) => reader.prepare(text));
-    directReads.set(db, { accepts: (text) => statement(text).reader, rows: (text, values) => statement(text).all(values as unknown[]) });
+    const read = rememberedPerText(500, (text) => rowsAsObjects(reader.prepare(text)));
+    directReads.set(db, { accepts: (text) => read(text) !== null, rows: (text, values) => read(text)!(values) });
   }
   return {
     db,
