@@ -124,6 +124,21 @@ export function cpuMicros(pid: number): number {
   return (ticks * 1e6) / clockTicksPerSecond;
 }
 
+/**
+ * CPU time so far of each thread of a process (the main thread named `main`), in microseconds: what a server spends
+ * beside its event loop (garbage collection helpers, worker threads) shows here, not in a CPU profile of the loop.
+ */
+export function threadCpuMicros(pid: number): Map<string, number> {
+  const threads = new Map<string, number>();
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const name = tid === String(pid) ? 'main' : `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}#${tid}`;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    threads.set(name, ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicksPerSecond);
+  }
+  return threads;
+}
+
 const clockTicksPerSecond = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -143,14 +158,22 @@ const median = (values: number[]) => {
  * falls on both rather than on whichever ran at the wrong moment; reports medians.
  */
 export async function alternate(contenders: Contender[], rounds: number): Promise<Comparison[]> {
+  // BENCH_THREADS=1: also each server thread's share of the CPU per request.
+  const showThreads = process.env.BENCH_THREADS === '1';
   const results = new Map<string, LoadResult[]>(contenders.map((c) => [c.name, []]));
   const cpuPerRequest = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? contenders : [...contenders].reverse();
     for (const contender of order) {
       const cpuBefore = contender.pid === undefined ? 0 : cpuMicros(contender.pid);
+      const threadsBefore = contender.pid === undefined || !showThreads ? null : threadCpuMicros(contender.pid);
       const result = await load(contender.options);
       const cpu = contender.pid === undefined ? null : (cpuMicros(contender.pid) - cpuBefore) / result.requests;
+      if (threadsBefore !== null) {
+        const perThread = [...threadCpuMicros(contender.pid!)].map(([name, micros]) => [name, (micros - (threadsBefore.get(name) ?? 0)) / result.requests] as const);
+        const busy = perThread.filter(([, micros]) => micros >= 0.5).sort((a, b) => b[1] - a[1]);
+        console.log(`    cpu by thread (µs/req): ${busy.map(([name, micros]) => `${name} ${micros.toFixed(1)}`).join(', ')}`);
+      }
       results.get(contender.name)!.push(result);
       if (cpu !== null) cpuPerRequest.get(contender.name)!.push(cpu);
       console.log(`  round ${round + 1} ${contender.name.padEnd(28)} ${formatResult(result)}${cpu === null ? '' : `  cpu ${cpu.toFixed(0)} µs/req`}`);
