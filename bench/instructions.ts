@@ -19,7 +19,9 @@ import { freePort } from '../test/helpers/processes.js';
 import { loadAverage, machine } from './lib/load.js';
 import { startSpruce, temporaryDirectory, userWithTodos } from './lib/spruce.js';
 
-const warmup = Number(process.env.BENCH_WARMUP ?? 3000);
+// Counts settle only after about 6,000 requests (the JIT is still tiering up before): measured 1,027k instructions a
+// request after 2,000, 694k after 3,000, 594k after 6,000 and 600k after 12,000 (docs/benchmarks.md, fifth pass).
+const warmup = Number(process.env.BENCH_WARMUP ?? 6000);
 const counted = Number(process.env.BENCH_REQUESTS ?? 1000);
 const useTsx = process.env.BENCH_ENTRY === 'tsx';
 const what = ['todos'];
