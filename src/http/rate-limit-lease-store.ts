@@ -6,7 +6,12 @@ interface Count {
   current: number;
   ttl: number;
 }
-type CountCallback = (error: Error | null, count?: Count) => void;
+export type CountCallback = (error: Error | null, count?: Count) => void;
+
+/** A store as the global limit's hook uses it: the plugin's LocalStore or the leasing store below. */
+export interface CountingStore {
+  incr(key: string, callback: CountCallback, timeWindow: number, max: number): void;
+}
 
 /** One address's block of counts taken from Redis: `next` is the count the next request gets, up to `last`. */
 interface Lease {

@@ -5,13 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
 import { tooManyRequests } from './errors.js';
-import { leasingRedisStore } from './rate-limit-lease-store.js';
-
-/** What a store answers for one more request of an address: its count in this window, and the ms the window has left. */
-type CountCallback = (error: Error | null, count?: { current: number; ttl: number }) => void;
-interface CountingStore {
-  incr(key: string, callback: CountCallback, timeWindow: number, max: number): void;
-}
+import { leasingRedisStore, type CountingStore } from './rate-limit-lease-store.js';
 
 /** Addresses the in-memory store keeps counts for at once (the plugin's default); the least recent go first. */
 const localAddresses = 5000;
