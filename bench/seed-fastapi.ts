@@ -18,7 +18,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { alternate, load, loadAverage, machine, type Comparison } from './lib/load.js';
+import { alternate, formatCpu, load, loadAverage, machine, type Comparison } from './lib/load.js';
 import { asServer, entry, json, redisUrl, rounds, seconds, startSpruce, temporaryDirectory, userWithTodos, withPostgresDatabase, type Server } from './lib/spruce.js';
 import { freePort, spawnCommand, waitUntilServing } from '../test/helpers/processes.js';
 
@@ -85,15 +85,10 @@ async function checkTodos(url: string, token: string, name: string): Promise<voi
 }
 
 function formatAgainstSeed(label: string, spruce: Comparison, seed: Comparison): string {
-  const cpu =
-    spruce.medianCpuMicrosPerRequest === null || seed.medianCpuMicrosPerRequest === null
-      ? ''
-      : `; server CPU ${spruce.medianCpuMicrosPerRequest.toFixed(0)} vs ${seed.medianCpuMicrosPerRequest.toFixed(0)} µs/request, ` +
-        `ratio ${(seed.medianCpuMicrosPerRequest / spruce.medianCpuMicrosPerRequest).toFixed(1)}`;
   return (
     `${label}: Spruce ${Math.round(spruce.medianRequestsPerSecond)} req/s (p99 ${spruce.medianP99Ms.toFixed(1)} ms), ` +
     `seed ${Math.round(seed.medianRequestsPerSecond)} req/s (p99 ${seed.medianP99Ms.toFixed(1)} ms): ` +
-    `Spruce/seed ${(spruce.medianRequestsPerSecond / seed.medianRequestsPerSecond).toFixed(1)}x${cpu}`
+    `Spruce/seed ${(spruce.medianRequestsPerSecond / seed.medianRequestsPerSecond).toFixed(1)}x${formatCpu(spruce, seed, 1)}`
   );
 }
 

@@ -200,16 +200,22 @@ export function formatResult(r: LoadResult): string {
 export function formatRatio(label: string, spruce: Comparison, baseline: Comparison): string {
   const ratio = spruce.medianRequestsPerSecond / baseline.medianRequestsPerSecond;
   const p99Ratio = spruce.medianP99Ms / baseline.medianP99Ms;
-  // CPU per request does not depend on how much of the machine the neighbours took; throughput does.
-  const cpu =
-    spruce.medianCpuMicrosPerRequest === null || baseline.medianCpuMicrosPerRequest === null
-      ? ''
-      : `; server CPU ${spruce.medianCpuMicrosPerRequest.toFixed(0)} vs ${baseline.medianCpuMicrosPerRequest.toFixed(0)} µs/request, ` +
-        `ratio ${(baseline.medianCpuMicrosPerRequest / spruce.medianCpuMicrosPerRequest).toFixed(2)}`;
   return (
     `${label}: Spruce ${Math.round(spruce.medianRequestsPerSecond)} req/s (p99 ${spruce.medianP99Ms.toFixed(1)} ms), ` +
     `baseline ${Math.round(baseline.medianRequestsPerSecond)} req/s (p99 ${baseline.medianP99Ms.toFixed(1)} ms): ` +
-    `ratio ${ratio.toFixed(2)}, p99 ratio ${p99Ratio.toFixed(2)}${cpu}`
+    `ratio ${ratio.toFixed(2)}, p99 ratio ${p99Ratio.toFixed(2)}${formatCpu(spruce, baseline, 2)}`
+  );
+}
+
+/**
+ * `; server CPU <a> vs <b> µs/request, ratio <b/a>`, or nothing when either CPU time is unknown. CPU per request
+ * does not depend on how much of the machine the neighbours took; throughput does.
+ */
+export function formatCpu(spruce: Comparison, other: Comparison, ratioDigits: number): string {
+  if (spruce.medianCpuMicrosPerRequest === null || other.medianCpuMicrosPerRequest === null) return '';
+  return (
+    `; server CPU ${spruce.medianCpuMicrosPerRequest.toFixed(0)} vs ${other.medianCpuMicrosPerRequest.toFixed(0)} µs/request, ` +
+    `ratio ${(other.medianCpuMicrosPerRequest / spruce.medianCpuMicrosPerRequest).toFixed(ratioDigits)}`
   );
 }
 
