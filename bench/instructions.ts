@@ -1,5 +1,8 @@
 /**
- * Instructions per request, counted by valgrind's callgrind: `npx tsx bench/instructions.ts`.
+ * Instructions per request, counted by valgrind's callgrind:
+ * `npx tsx bench/instructions.ts [todos] [todos-postgres] [feed] [feed-postgres]` (default `todos`: GET /todos on
+ * the embedded default; `todos-postgres` on PostgreSQL + Redis; `feed`, the feed's first and deep page as
+ * bench/feed.ts serves them, on SQLite or PostgreSQL).
  * On a machine shared with other work, throughput and even CPU time move with the neighbours; the number of
  * instructions a server executes for a request does not. Each server runs under callgrind with counting off
  * while it starts and warms up (BENCH_WARMUP requests), counts for BENCH_REQUESTS requests, and reports the
@@ -16,15 +19,16 @@ import http from 'node:http';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../test/helpers/processes.js';
+import { prepare } from './lib/feed-data.js';
 import { loadAverage, machine } from './lib/load.js';
-import { startSpruce, temporaryDirectory, userWithTodos } from './lib/spruce.js';
+import { redisUrl, startSpruce, temporaryDirectory, userWithTodos, withPostgresDatabase } from './lib/spruce.js';
 
 // Counts settle only after about 6,000 requests (the JIT is still tiering up before): measured 1,027k instructions a
 // request after 2,000, 694k after 3,000, 594k after 6,000 and 600k after 12,000 (docs/benchmarks.md, fifth pass).
 const warmup = Number(process.env.BENCH_WARMUP ?? 6000);
 const counted = Number(process.env.BENCH_REQUESTS ?? 1000);
 const useTsx = process.env.BENCH_ENTRY === 'tsx';
-const what = ['todos'];
+const what = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['todos'];
 
 /** GETs `count` times, ten at a time over keep-alive connections; throws on anything but 200. */
 async function drive(url: string, count: number, headers: Record<string, string> = {}): Promise<void> {
@@ -101,24 +105,63 @@ async function countInstructions(
 const spruceArgs = useTsx ? ['--import', 'tsx', 'src/server.ts'] : ['dist/server.js'];
 const lines: string[] = [];
 
-if (what.includes('todos')) {
-  // Seeded by a normal process (argon2id under valgrind would take minutes), then served from the same folder.
-  const dataDir = temporaryDirectory();
-  const seeder = await startSpruce({ DATA_DIR: dataDir }, dataDir);
-  const user = await userWithTodos(seeder.url, `bench_${randomBytes(3).toString('hex')}`, 20);
-  await seeder.stop();
-  const sql = `select "id", "content", "is_done" from "todos" where "user_id" = ? order by "id" asc`;
-  const env = { DATA_DIR: dataDir, RATE_LIMIT_MAX: '10000000' };
-  console.log(`GET /todos, embedded SQLite (load average ${loadAverage()})`);
-  const spruce = await countInstructions('spruce', spruceArgs, env, '/health', '/todos', { authorization: `Bearer ${user.token}` });
-  const bare = await countInstructions(
-    'bare node:http + better-sqlite3',
-    ['bench/baselines/bare-server.mjs'],
-    { BARE_DB: path.join(dataDir, 'spruce.db'), BARE_SQL: sql, BARE_PARAMS: JSON.stringify([user.userId]), BARE_WRAP: 'todos' },
-    '/',
-    '/',
-  );
-  lines.push(`GET /todos embedded: bare / Spruce instructions per request = ${(bare / spruce).toFixed(2)}`);
+const bareArgs = ['bench/baselines/bare-server.mjs'];
+const ratio = (bare: number, spruce: number) => (bare / spruce).toFixed(2);
+
+for (const target of what) {
+  if (target === 'todos' || target === 'todos-postgres') {
+    const postgres = target === 'todos-postgres';
+    await (postgres ? withPostgresDatabase : (work: (url: string) => Promise<void>) => work(''))(async (url) => {
+      // Seeded by a normal process (argon2id under valgrind would take minutes), then served from the same data.
+      const dataDir = temporaryDirectory();
+      const databaseEnv: Record<string, string> = postgres
+        ? { DATABASE_URL: url, MIGRATE_ON_START: 'true', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:` }
+        : {};
+      const seeder = await startSpruce({ DATA_DIR: dataDir, ...databaseEnv }, dataDir);
+      const user = await userWithTodos(seeder.url, `bench_${randomBytes(3).toString('hex')}`, 20);
+      await seeder.stop();
+      const placeholder = postgres ? '$1' : '?';
+      const sql = `select "id", "content", "is_done" from "todos" where "user_id" = ${placeholder} order by "id" asc`;
+      const label = postgres ? 'GET /todos, PostgreSQL + Redis' : 'GET /todos, embedded SQLite';
+      console.log(`${label} (load average ${loadAverage()})`);
+      const env = { DATA_DIR: dataDir, RATE_LIMIT_MAX: '10000000', ...databaseEnv };
+      const spruce = await countInstructions('spruce', spruceArgs, env, '/health', '/todos', { authorization: `Bearer ${user.token}` });
+      const bare = await countInstructions(
+        postgres ? 'bare node:http + pg' : 'bare node:http + better-sqlite3',
+        bareArgs,
+        { BARE_DB: postgres ? url : path.join(dataDir, 'spruce.db'), BARE_SQL: sql, BARE_PARAMS: JSON.stringify([user.userId]), BARE_WRAP: 'todos' },
+        '/',
+        '/',
+      );
+      lines.push(`${label}: bare / Spruce instructions per request = ${ratio(bare, spruce)}`);
+    });
+  } else if (target === 'feed' || target === 'feed-postgres') {
+    const postgres = target === 'feed-postgres';
+    await (postgres ? withPostgresDatabase : (work: (url: string) => Promise<void>) => work(''))(async (url) => {
+      const dataDir = temporaryDirectory();
+      const env: Record<string, string> = { DATA_DIR: dataDir, RATE_LIMIT_MAX: '10000000', ...(postgres ? { DATABASE_URL: url, MIGRATE_ON_START: 'true' } : {}) };
+      const prepared = await prepare(env, postgres ? 'postgres' : 'sqlite');
+      const seeder = await startSpruce(env, dataDir);
+      const user = await userWithTodos(seeder.url, `bench_${randomBytes(3).toString('hex')}`, 0);
+      await seeder.stop();
+      for (const page of ['first', 'deep'] as const) {
+        const label = `feed ${page === 'first' ? 'first page' : 'page 90,000 events deep'}, ${postgres ? 'PostgreSQL' : 'SQLite'}`;
+        console.log(`${label} (load average ${loadAverage()})`);
+        const spruce = await countInstructions('spruce', spruceArgs, env, '/health', prepared.paths[page], { authorization: `Bearer ${user.token}` });
+        const query = prepared.queries[page];
+        const bare = await countInstructions(
+          'bare node:http, same SQL',
+          bareArgs,
+          { BARE_DB: postgres ? url : path.join(dataDir, 'spruce.db'), BARE_SQL: query.sql, BARE_PARAMS: JSON.stringify(query.parameters) },
+          '/',
+          '/',
+        );
+        lines.push(`${label}: bare / Spruce instructions per request = ${ratio(bare, spruce)}`);
+      }
+    });
+  } else {
+    throw new Error(`unknown target ${target}: todos, todos-postgres, feed or feed-postgres`);
+  }
 }
 
 console.log(`\n${machine()}; ${counted} requests counted after ${warmup} of warm-up; load average now ${loadAverage()}`);
