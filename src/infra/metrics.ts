@@ -37,6 +37,7 @@ export class Metrics {
     help: 'HTTP requests answered, by method, route pattern and status class (2xx, 4xx, ...)',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [this.registry],
+    collect: () => this.countAnswered(),
   });
 
   readonly httpResponses = new Counter({
@@ -44,6 +45,7 @@ export class Metrics {
     help: 'HTTP responses by exact status code, over all routes',
     labelNames: ['status_code'] as const,
     registers: [this.registry],
+    collect: () => this.countAnswered(),
   });
 
   readonly httpRequestDuration = new Histogram({
@@ -61,10 +63,15 @@ export class Metrics {
   /** The pairs that have series of their own. */
   private readonly routesWithSeries = new Set<string>();
 
-  /** The counter and histogram children of each label set seen, so a request costs one map lookup, not three label hashes. */
+  /**
+   * The counter and histogram children of each label set seen, so a request costs one map lookup, not three label
+   * hashes; and the requests answered since the counters were last read. prom-client hashes and checks the labels on
+   * every `inc`, even a child's, so the two counters are brought up to date when they are read (scrapes and the
+   * status page), by the number answered since, rather than on every request.
+   */
   private readonly requestSeries = new Map<
     string,
-    { count: Counter.Internal; byCode: Counter.Internal; duration: Histogram.Internal<'route'> }
+    { count: Counter.Internal; byCode: Counter.Internal; duration: Histogram.Internal<'route'>; uncounted: number }
   >();
 
   /** Failed job attempts seen by this process; the job runner increments it with the job's name. */
@@ -125,9 +132,18 @@ export class Metrics {
       series = this.seriesFor(method, route, statusCode);
       this.requestSeries.set(key, series);
     }
-    series.count.inc();
-    series.byCode.inc();
+    series.uncounted++;
     series.duration.observe(seconds);
+  }
+
+  /** Adds the requests answered since the last reading to both request counters. */
+  private countAnswered(): void {
+    for (const series of this.requestSeries.values()) {
+      if (series.uncounted === 0) continue;
+      series.count.inc(series.uncounted);
+      series.byCode.inc(series.uncounted);
+      series.uncounted = 0;
+    }
   }
 
   private seriesFor(method: string, route: string, statusCode: number) {
@@ -144,6 +160,7 @@ export class Metrics {
       count: this.httpRequests.labels({ method, route, status: `${Math.floor(statusCode / 100)}xx` }),
       byCode: this.httpResponses.labels({ status_code: String(statusCode) }),
       duration: this.httpRequestDuration.labels({ route }),
+      uncounted: 0,
     };
   }
 
