@@ -11,6 +11,11 @@ import { entry, redisUrl, rounds, seconds, startBare, startSpruce, temporaryDire
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const dialects = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['sqlite', 'postgres'];
 const beforeRoot = process.env.BENCH_BEFORE;
+/**
+ * BENCH_BARE_UNNAMED=1 adds, on PostgreSQL, the bare server sending the query unnamed (PostgreSQL parses and plans
+ * it on every call, as `pool.query(text, values)` does): a baseline where the database, not Node, is the limit.
+ */
+const bareUnnamed = process.env.BENCH_BARE_UNNAMED === '1';
 
 /** The SQL Kysely sends for TodosRepository.listForOwner. */
 const listSql = (placeholder: string) => `select "id", "content", "is_done" from "todos" where "user_id" = ${placeholder} order by "id" asc`;
@@ -27,12 +32,15 @@ async function compare(
   try {
     const user = await userWithTodos(spruce.url, `bench_${randomBytes(3).toString('hex')}`, 20);
     const bare = await startBare(bareDatabase(dataDir), listSql(placeholder), [user.userId], 'todos');
+    const unnamed = bareUnnamed && dialect === 'postgres' ? await startBare(bareDatabase(dataDir), listSql(placeholder), [user.userId], 'todos', { BARE_NAMED: '0' }) : null;
     try {
       const spruceTarget = { url: `${spruce.url}/todos`, connections, seconds, headers: { authorization: `Bearer ${user.token}` } };
       const bareTarget = { url: `${bare.url}/`, connections, seconds };
       // Warm-up: JIT, statement caches, connection pools.
       await load({ ...spruceTarget, seconds: 3 });
       await load({ ...bareTarget, seconds: 3 });
+      const unnamedTarget = unnamed === null ? null : { url: `${unnamed.url}/`, connections, seconds };
+      if (unnamedTarget !== null) await load({ ...unnamedTarget, seconds: 3 });
       console.log(`${label} (load average ${loadAverage()})`);
       // BENCH_BEFORE=<another checkout> measures that version too (on SQLite), in the same alternating rounds.
       // Its own data folder (and database): an older version refuses a database migrated by a newer one.
@@ -42,22 +50,27 @@ async function compare(
         const beforeUser = before === null ? null : await userWithTodos(before.url, user.username, 20);
         const beforeTarget = before === null ? null : { ...spruceTarget, url: `${before.url}/todos`, headers: { authorization: `Bearer ${beforeUser!.token}` } };
         if (beforeTarget !== null) await load({ ...beforeTarget, seconds: 3 });
-        const [s, b, old] = await alternate(
+        const [s, b, ...others] = await alternate(
           [
             { name: 'spruce', options: spruceTarget, pid: spruce.pid },
             { name: 'bare', options: bareTarget, pid: bare.pid },
             ...(before === null ? [] : [{ name: 'spruce before', options: beforeTarget!, pid: before.pid }]),
+            ...(unnamed === null ? [] : [{ name: 'bare, unnamed statement', options: unnamedTarget!, pid: unnamed.pid }]),
           ],
           rounds,
         );
         const lines = [formatRatio(`${label}, ${connections} conns`, s!, b!)];
+        const old = before === null ? undefined : others.shift();
         if (old !== undefined) lines.push(formatRatio(`  before (${beforeRoot}), ${connections} conns`, old, b!));
+        const againstUnnamed = others.shift();
+        if (againstUnnamed !== undefined) lines.push(formatRatio(`  against the bare server's unnamed statement, ${connections} conns`, s!, againstUnnamed));
         return lines.join('\n');
       } finally {
         await before?.stop();
       }
     } finally {
       await bare.stop();
+      await unnamed?.stop();
     }
   } finally {
     await spruce.stop();

@@ -6,6 +6,7 @@
 //   BARE_SQL    the query; BARE_PARAMS its parameters as a JSON array
 //   BARE_WRAP   the key the rows are answered under ({"<key>": rows}); unset, the rows are the body
 //   BARE_POOL   PostgreSQL pool size (default 10)
+//   BARE_NAMED  0: send the query unnamed (parsed and planned on every call), as `pool.query(text, values)` does
 import http from 'node:http';
 
 const { PORT, BARE_DB, BARE_SQL, BARE_WRAP } = process.env;
@@ -16,7 +17,7 @@ if (BARE_DB.startsWith('postgres')) {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: BARE_DB, max: Number(process.env.BARE_POOL ?? 10) });
   // A named statement: parsed and planned once per connection, as a well-tuned bare client would run it.
-  const statement = { name: 'bare', text: BARE_SQL, values: params };
+  const statement = process.env.BARE_NAMED === '0' ? { text: BARE_SQL, values: params } : { name: 'bare', text: BARE_SQL, values: params };
   query = async () => (await pool.query(statement)).rows;
 } else {
   const { default: Database } = await import('better-sqlite3');

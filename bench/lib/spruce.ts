@@ -86,8 +86,11 @@ export async function startSpruce(
   return asServer(await waitUntilServing(spawned, `http://127.0.0.1:${port}`, '/health'));
 }
 
-/** bench/baselines/bare-server.mjs answering `sql` with `params` as `{ [wrap]: rows }`, or the rows themselves. */
-export async function startBare(database: string, sql: string, params: unknown[], wrap: string | null): Promise<Server> {
+/**
+ * bench/baselines/bare-server.mjs answering `sql` with `params` as `{ [wrap]: rows }`, or the rows themselves;
+ * `env` passes its other settings (BARE_NAMED, BARE_POOL).
+ */
+export async function startBare(database: string, sql: string, params: unknown[], wrap: string | null, env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const spawned = spawnCommand(process.execPath, ['bench/baselines/bare-server.mjs'], {
     PORT: String(port),
@@ -95,6 +98,7 @@ export async function startBare(database: string, sql: string, params: unknown[]
     BARE_SQL: sql,
     BARE_PARAMS: JSON.stringify(params),
     ...(wrap === null ? {} : { BARE_WRAP: wrap }),
+    ...env,
   });
   return asServer(await waitUntilServing(spawned, `http://127.0.0.1:${port}`, '/'));
 }
