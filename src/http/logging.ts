@@ -104,8 +104,9 @@ function bufferedStdout(): BatchedLines {
 /**
  * Log lines gathered in an array and handed to the destination as one string once they reach `batchLength`
  * characters (or at `flush`). sonic-boom can batch by itself (its minLength), but it appends each line to the
- * pending string and measures that whole string's UTF-8 length on every write: about 2 µs a request line with a 4 KB
- * batch, against 0.1 µs this way (docs/benchmarks.md, sixth pass).
+ * pending string and measures that whole string's UTF-8 length on every write. Beyond building the line, that cost
+ * 1.8 µs a request line with a 4 KB batch, against 0.6 µs this way, the write included (docs/benchmarks.md, sixth
+ * pass).
  */
 export class BatchedLines {
   private lines: string[] = [];
