@@ -27,6 +27,16 @@ describe('BatchedLines, the JSON logs’ batching in front of stdout', () => {
     assert.deepEqual(writes, ['{"msg":"one"}\n{"msg":"two"}\n']);
   });
 
+  test("pino's logger.flush(done) writes the held lines, then calls done", async () => {
+    const { default: pino } = await import('pino');
+    const writes: string[] = [];
+    const logger = pino({ base: null, timestamp: false }, new BatchedLines({ write: (text: string) => writes.push(text) }, 4096));
+    logger.info('held');
+    assert.deepEqual(writes, []);
+    await new Promise<void>((resolve, reject) => logger.flush((error) => (error ? reject(error) : resolve())));
+    assert.deepEqual(writes, ['{"level":30,"msg":"held"}\n']);
+  });
+
   test('a line longer than the batch is written at once', () => {
     const writes: string[] = [];
     const lines = new BatchedLines({ write: (text: string) => writes.push(text) }, 8);

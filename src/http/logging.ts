@@ -124,11 +124,14 @@ export class BatchedLines {
     return true;
   }
 
-  flush(): void {
-    if (this.lines.length === 0) return;
-    const text = this.lines.join('');
-    this.lines = [];
-    this.length = 0;
-    this.destination.write(text);
+  /** Writes what is held; `done` (pino's `logger.flush(done)` passes one) is called once it is written. */
+  flush(done?: (error?: Error) => void): void {
+    if (this.lines.length > 0) {
+      const text = this.lines.join('');
+      this.lines = [];
+      this.length = 0;
+      this.destination.write(text);
+    }
+    done?.();
   }
 }
