@@ -106,12 +106,14 @@ const spruceArgs = useTsx ? ['--import', 'tsx', 'src/server.ts'] : ['dist/server
 const lines: string[] = [];
 
 const bareArgs = ['bench/baselines/bare-server.mjs'];
+/** A fresh PostgreSQL database's URL for `work`, or '' for SQLite (each run's own data folder). */
+const withDatabase = (postgres: boolean, work: (url: string) => Promise<void>) => (postgres ? withPostgresDatabase(work) : work(''));
 const ratio = (bare: number, spruce: number) => (bare / spruce).toFixed(2);
 
 for (const target of what) {
   if (target === 'todos' || target === 'todos-postgres') {
     const postgres = target === 'todos-postgres';
-    await (postgres ? withPostgresDatabase : (work: (url: string) => Promise<void>) => work(''))(async (url) => {
+    await withDatabase(postgres, async (url) => {
       // Seeded by a normal process (argon2id under valgrind would take minutes), then served from the same data.
       const dataDir = temporaryDirectory();
       const databaseEnv: Record<string, string> = postgres
@@ -137,7 +139,7 @@ for (const target of what) {
     });
   } else if (target === 'feed' || target === 'feed-postgres') {
     const postgres = target === 'feed-postgres';
-    await (postgres ? withPostgresDatabase : (work: (url: string) => Promise<void>) => work(''))(async (url) => {
+    await withDatabase(postgres, async (url) => {
       const dataDir = temporaryDirectory();
       const env: Record<string, string> = { DATA_DIR: dataDir, RATE_LIMIT_MAX: '10000000', ...(postgres ? { DATABASE_URL: url, MIGRATE_ON_START: 'true' } : {}) };
       const prepared = await prepare(env, postgres ? 'postgres' : 'sqlite');
