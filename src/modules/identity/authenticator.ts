@@ -116,10 +116,12 @@ export class Authenticator {
     await Promise.all(this.unsubscribers.splice(0).map((unsubscribe) => unsubscribe()));
   }
 
-  /** The caller behind a token, or null for any token that must not be honoured. */
+  /**
+   * The caller behind a token, or null for any token that must not be honoured. Each step asks its cache first,
+   * then the store or the database; authenticateFromCache gives the same answer without a promise when every
+   * cache knows it.
+   */
   async authenticate(token: string): Promise<Authenticated | null> {
-    const cached = this.authenticateFromCache(token);
-    if (cached !== undefined) return cached;
     const claims = this.accessTokens.verify(token);
     if (claims === null) return null;
     if (await this.isRevoked(claims)) return null;
