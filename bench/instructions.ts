@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { freePort } from '../test/helpers/processes.js';
 import { prepare } from './lib/feed-data.js';
 import { loadAverage, machine } from './lib/load.js';
-import { redisUrl, startSpruce, temporaryDirectory, userWithTodos, withPostgresDatabase } from './lib/spruce.js';
+import { redisUrl, startSpruce, temporaryDirectory, todoListSql, userWithTodos, withPostgresDatabase } from './lib/spruce.js';
 
 // Counts settle only after about 6,000 requests (the JIT is still tiering up before): measured 1,027k instructions a
 // request after 2,000, 694k after 3,000, 594k after 6,000 and 600k after 12,000 (docs/benchmarks.md, fifth pass).
@@ -122,8 +122,7 @@ for (const target of what) {
       const seeder = await startSpruce({ DATA_DIR: dataDir, ...databaseEnv }, dataDir);
       const user = await userWithTodos(seeder.url, `bench_${randomBytes(3).toString('hex')}`, 20);
       await seeder.stop();
-      const placeholder = postgres ? '$1' : '?';
-      const sql = `select "id", "content", "is_done" from "todos" where "user_id" = ${placeholder} order by "id" asc`;
+      const sql = todoListSql(postgres ? '$1' : '?');
       const label = postgres ? 'GET /todos, PostgreSQL + Redis' : 'GET /todos, embedded SQLite';
       console.log(`${label} (load average ${loadAverage()})`);
       const env = { DATA_DIR: dataDir, RATE_LIMIT_MAX: '10000000', ...databaseEnv };

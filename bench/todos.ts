@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { alternate, formatRatio, load, loadAverage, machine } from './lib/load.js';
-import { entry, redisUrl, rounds, seconds, startBare, startSpruce, temporaryDirectory, userWithTodos, withPostgresDatabase } from './lib/spruce.js';
+import { entry, redisUrl, rounds, seconds, startBare, startSpruce, temporaryDirectory, todoListSql, userWithTodos, withPostgresDatabase } from './lib/spruce.js';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const dialects = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['sqlite', 'postgres'];
@@ -16,9 +16,6 @@ const beforeRoot = process.env.BENCH_BEFORE;
  * it on every call, as `pool.query(text, values)` does): a baseline where the database, not Node, is the limit.
  */
 const bareUnnamed = process.env.BENCH_BARE_UNNAMED === '1';
-
-/** The SQL Kysely sends for TodosRepository.listForOwner. */
-const listSql = (placeholder: string) => `select "id", "content", "is_done" from "todos" where "user_id" = ${placeholder} order by "id" asc`;
 
 async function compare(
   label: string,
@@ -31,8 +28,8 @@ async function compare(
   const spruce = await startSpruce({ DATA_DIR: dataDir, ...env }, dataDir);
   try {
     const user = await userWithTodos(spruce.url, `bench_${randomBytes(3).toString('hex')}`, 20);
-    const bare = await startBare(bareDatabase(dataDir), listSql(placeholder), [user.userId], 'todos');
-    const unnamed = bareUnnamed && dialect === 'postgres' ? await startBare(bareDatabase(dataDir), listSql(placeholder), [user.userId], 'todos', { BARE_NAMED: '0' }) : null;
+    const bare = await startBare(bareDatabase(dataDir), todoListSql(placeholder), [user.userId], 'todos');
+    const unnamed = bareUnnamed && dialect === 'postgres' ? await startBare(bareDatabase(dataDir), todoListSql(placeholder), [user.userId], 'todos', { BARE_NAMED: '0' }) : null;
     try {
       const spruceTarget = { url: `${spruce.url}/todos`, connections, seconds, headers: { authorization: `Bearer ${user.token}` } };
       const bareTarget = { url: `${bare.url}/`, connections, seconds };

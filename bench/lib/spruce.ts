@@ -121,6 +121,9 @@ export interface BenchUser {
   password: string;
 }
 
+/** The SQL Kysely sends for TodosRepository.listForOwner (`?` on SQLite, `$1` on PostgreSQL): the bare servers run it. */
+export const todoListSql = (placeholder: string) => `select "id", "content", "is_done" from "todos" where "user_id" = ${placeholder} order by "id" asc`;
+
 /** Signs up and logs in a user, then adds `todoCount` todos through the API. */
 export async function userWithTodos(base: string, username: string, todoCount: number): Promise<BenchUser> {
   await json(`${base}/users/sign-up`, 'POST', { username, password });
