@@ -6,6 +6,7 @@ import { CompiledQuery, Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sq
 import type pg from 'pg';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/schema.js';
+import { postgresTypeParsers } from './postgres-timestamps.js';
 import { SqliteValuesPlugin } from './sqlite-values-plugin.js';
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';
@@ -147,6 +148,7 @@ export async function createDatabase(
       max: config.databasePoolSize,
       connectionTimeoutMillis: connectTimeoutMs,
       idleTimeoutMillis: 30_000,
+      types: postgresTypeParsers(pg.types),
       ...(config.databasePreparedStatements ? { Client: preparingClient(pg.Client, nameOf) } : {}),
     });
     // An idle client losing its connection emits here; without a listener it would crash the process.
