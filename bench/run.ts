@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  console.log(`Usage: npm run bench [-- todos feed startup memory login refresh sid-check scale password-strength seed-fastapi]   (any subset; default: all)
+  console.log(`Usage: npm run bench [-- todos feed startup memory login refresh sid-check scale password-strength seed-fastapi timestamps]   (any subset; default: all)
 
 Runs each benchmark script in bench/, each starting its own servers beside a bare baseline.
 BENCH_SECONDS       length of each measured run (default 5)
@@ -26,7 +26,7 @@ BENCH_REDIS_URL     Redis for the PostgreSQL legs (default redis://127.0.0.1:637
   process.exit(0);
 }
 
-const scripts = ['todos', 'feed', 'startup', 'memory', 'login', 'refresh', 'sid-check', 'scale', 'password-strength', 'seed-fastapi'];
+const scripts = ['todos', 'feed', 'startup', 'memory', 'login', 'refresh', 'sid-check', 'scale', 'password-strength', 'seed-fastapi', 'timestamps'];
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : scripts;
 for (const name of selected) {
   if (!scripts.includes(name)) throw new Error(`unknown benchmark ${name}; choose from ${scripts.join(', ')}`);

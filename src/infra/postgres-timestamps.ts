@@ -28,8 +28,8 @@ function digitsAt(text: string, start: number, count: number): number {
  * for any other form (years before 100 or after 9999, BC, `infinity`, an offset with seconds), which pg's own parser
  * then reads.
  *
- * pg's parser (postgres-date) takes about 430 ns a value, most of it in regular expressions; this takes about 85
- * (docs/benchmarks.md, seventh pass). A feed page has 63 timestamps. Like pg's, it keeps milliseconds, dropping the
+ * pg's parser (postgres-date) takes about 410 ns a value, most of it in regular expressions; this takes about 110
+ * (bench/timestamps.ts; docs/benchmarks.md, seventh pass). A feed page has 63 timestamps. Like pg's, it keeps milliseconds, dropping the
  * rest of the fraction.
  */
 export function parseTimestamptzText(text: string): Date | null {
