@@ -213,8 +213,9 @@ const threeDigits = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3,
 
 /**
  * What date.toISOString() prints, from the Date's UTC fields: about 160 ns against toISOString's 360 in V8
- * (bench/timestamps.ts; docs/benchmarks.md, seventh pass), which counts on a feed page of 40 instants. Years outside 1000 to 9999
- * (printed with a sign or fewer digits) and invalid Dates (a RangeError) are left to toISOString.
+ * (bench/timestamps.ts; docs/benchmarks.md, seventh pass), which counts on a feed page of 40 instants. Years
+ * outside 1000 to 9999 (printed with a sign or fewer digits) and invalid Dates (a RangeError) are left to
+ * toISOString.
  */
 export function isoStringOf(date: Date): string {
   const year = date.getUTCFullYear();

@@ -29,8 +29,8 @@ function digitsAt(text: string, start: number, count: number): number {
  * then reads.
  *
  * pg's parser (postgres-date) takes about 410 ns a value, most of it in regular expressions; this takes about 110
- * (bench/timestamps.ts; docs/benchmarks.md, seventh pass). A feed page has 63 timestamps. Like pg's, it keeps milliseconds, dropping the
- * rest of the fraction.
+ * (bench/timestamps.ts; docs/benchmarks.md, seventh pass). A feed page has 63 timestamps. Like pg's, it keeps
+ * milliseconds, dropping the rest of the fraction.
  */
 export function parseTimestamptzText(text: string): Date | null {
   const length = text.length;
