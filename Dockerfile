@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # One image for every Spruce process: the API (default, serving the web app under /app/), the worker (node dist/worker.js) and migrations
 # (node dist/cli.js migrate). Both stages use the same Debian-based Node image, so the native modules compiled in
-# the build stage (better-sqlite3, bcrypt) match the runtime's glibc and Node ABI.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# the build stage (better-sqlite3, bcrypt) match the runtime's glibc and Node ABI. Node 26, the LTS line since
+# 2026-10-28 (Node 20's support ended in April 2026); the code and tests also run on Node 20 and later.
+ARG NODE_IMAGE=node:26-trixie-slim
 
 FROM ${NODE_IMAGE} AS build
 # node-gyp needs these when a native module has no prebuilt binary for this platform.
@@ -34,7 +35,7 @@ COPY --from=build --chown=node:node /app/web/dist ./web/dist
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8000
-# Slim images have no curl; Node 20 has fetch. Only the API serves /health: the worker and migrate services
+# Slim images have no curl; Node has fetch. Only the API serves /health: the worker and migrate services
 # in compose.yaml turn this check off.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
