@@ -28,8 +28,9 @@ async function compare(
   const spruce = await startSpruce({ DATA_DIR: dataDir, ...env }, dataDir);
   try {
     const user = await userWithTodos(spruce.url, `bench_${randomBytes(3).toString('hex')}`, 20);
-    const bare = await startBare(bareDatabase(dataDir), todoListSql(placeholder), [user.userId], 'todos');
-    const unnamed = bareUnnamed && dialect === 'postgres' ? await startBare(bareDatabase(dataDir), todoListSql(placeholder), [user.userId], 'todos', { BARE_NAMED: '0' }) : null;
+    const startBareTodos = (env: Record<string, string> = {}) => startBare(bareDatabase(dataDir), todoListSql(placeholder), [user.userId], 'todos', env);
+    const bare = await startBareTodos();
+    const unnamed = bareUnnamed && dialect === 'postgres' ? await startBareTodos({ BARE_NAMED: '0' }) : null;
     try {
       const spruceTarget = { url: `${spruce.url}/todos`, connections, seconds, headers: { authorization: `Bearer ${user.token}` } };
       const bareTarget = { url: `${bare.url}/`, connections, seconds };
