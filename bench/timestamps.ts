@@ -5,7 +5,7 @@
  * feed page on PostgreSQL reads 63 timestamps and prints 40.
  */
 import pg from 'pg';
-import { isoStringOf } from '../src/db/schema.js';
+import { isoStringOf } from '../src/core/iso-instant.js';
 import { parseTimestamptzText } from '../src/infra/postgres-timestamps.js';
 import { machine } from './lib/load.js';
 

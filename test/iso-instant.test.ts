@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isoStringOf, toIsoInstant } from '../src/db/schema.js';
+import { isoStringOf } from '../src/core/iso-instant.js';
+import { toIsoInstant } from '../src/db/schema.js';
 
 describe('toIsoInstant', () => {
   test('passes text already in the form toISOString prints through unchanged', () => {
