@@ -85,7 +85,7 @@ function refusingNulCharacters(validate: ValidateFunction): ValidateFunction {
     const valid = validate(data, context);
     checked.errors = validate.errors ?? null;
     if (!valid) return false;
-    const path = findNulCharacter(data, '');
+    const path = findNulCharacter(data);
     if (path === null) return true;
     checked.errors = [
       { keyword: nulCharacterKeyword, instancePath: path, schemaPath: '#', params: {}, message: 'String should not contain the NUL character' },
@@ -99,21 +99,36 @@ function refusingNulCharacters(validate: ValidateFunction): ValidateFunction {
 }
 
 /** The JSON pointer of the first string (value or key) holding U+0000, or null. */
-function findNulCharacter(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+function findNulCharacter(value: unknown): string | null {
+  const keys = keysToNulCharacter(value);
+  return keys === null ? null : keys.reverse().map((key) => `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/**
+ * The keys leading to the first string (value or key) holding U+0000, innermost first, or null. Every request's
+ * input passes through here, so the clean case allocates nothing: the path is built only for a string found.
+ */
+function keysToNulCharacter(value: unknown): (string | number)[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? [] : null;
   if (typeof value !== 'object' || value === null) return null;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      const found = findNulCharacter(value[index], `${path}/${index}`);
-      if (found !== null) return found;
+      const found = keysToNulCharacter(value[index]);
+      if (found !== null) {
+        found.push(index);
+        return found;
+      }
     }
     return null;
   }
-  for (const [key, item] of Object.entries(value)) {
-    const pointer = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (key.includes('\u0000')) return pointer;
-    const found = findNulCharacter(item, pointer);
-    if (found !== null) return found;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (key.includes('\u0000')) return [key];
+    const found = keysToNulCharacter((value as Record<string, unknown>)[key]);
+    if (found !== null) {
+      found.push(key);
+      return found;
+    }
   }
   return null;
 }
