@@ -9,7 +9,9 @@ import { startApiProcess, waitFor } from './helpers/processes.js';
 import { createTestApp, dialects, type TestApp } from './helpers/test-app.js';
 import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './infra/support/redis.js';
 import { suiteUnless } from './helpers/suite.js';
+import { normalizeIP } from '@fastify/rate-limit';
 import { leaseSize } from '../src/http/rate-limit-lease-store.js';
+import { clientKey } from '../src/http/rate-limit.js';
 
 const limits = { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_SECONDS: '60' };
 
@@ -21,6 +23,12 @@ async function hit(t: Pick<TestApp, 'inject'>, count: number, headers: Record<st
   }
   return statuses;
 }
+
+test('clientKey keys every address as the plugin does', () => {
+  for (const ip of ['127.0.0.1', '192.0.2.1', '::1', '2001:db8::1', '2001:DB8:0:0:1::1', '::ffff:192.0.2.1', 'fe80::1%eth0']) {
+    assert.equal(clientKey(ip), normalizeIP(ip), ip);
+  }
+});
 
 for (const dialect of dialects) {
   describe(`global rate limit in memory on ${dialect}`, () => {
@@ -57,6 +65,14 @@ for (const dialect of dialects) {
         assert.equal(res.statusCode, 429, request.url);
       }
       assert.deepEqual(await hit(t, 1, {}, '192.0.2.3'), [200]);
+    });
+
+    test('an IPv6 client is counted by its /64, and an IPv4-mapped address as its IPv4 address', async () => {
+      await hit(t, 2, {}, '2001:db8:1:2::1');
+      assert.deepEqual(await hit(t, 2, {}, '2001:DB8:1:2:ffff::9'), [200, 429]);
+      assert.deepEqual(await hit(t, 1, {}, '2001:db8:1:3::1'), [200]);
+      await hit(t, 2, {}, '198.51.100.7');
+      assert.deepEqual(await hit(t, 2, {}, '::ffff:198.51.100.7'), [200, 429]);
     });
 
     test('/health and /ready are never limited; /metrics is, like any route', async () => {
