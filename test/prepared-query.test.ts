@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { preparedQuery } from '../src/db/prepared-query.js';
 import { createTestApp, dialects, newUser, type TestApp, type TestUser } from './helpers/test-app.js';
 
@@ -40,6 +41,31 @@ for (const dialect of dialects) {
       assert.deepEqual((await contentsOf(bobId, 10)).map((row) => row.content), ['b1']);
       const built = await db().selectFrom('todos').select('content').where('user_id', '=', bobId).orderBy('id').limit(10).execute();
       assert.deepEqual(await contentsOf(bobId, 10), built);
+    });
+
+    test('answers each row with the properties the driver’s own rows have, whatever the column names', async () => {
+      const aliceId = await userIdOf(alice);
+      const build = (ownerId: string) =>
+        db()
+          .selectFrom('todos')
+          .select([
+            'content',
+            sql<string>`content`.as('it\'s "quoted", \\ and spaced'),
+            sql<string>`content`.as('__proto__'),
+            sql<number>`id`.as('content'),
+            sql<string>`'ünï ✓'`.as('名前'),
+          ])
+          .where('user_id', '=', ownerId)
+          .orderBy('id');
+      const rows = await preparedQuery(db(), 1, build)(aliceId);
+      const expected = await build(aliceId).execute();
+      assert.equal(rows.length, 3);
+      assert.deepEqual(rows, expected);
+      for (const row of rows) {
+        assert.deepEqual(Object.keys(row), Object.keys(expected[0]!));
+        assert.equal(Object.getPrototypeOf(row), Object.prototype);
+        assert.equal(typeof row.content, 'number');
+      }
     });
 
     test('keeps values fixed at build time, such as a boolean the SQLite plugin converts', async () => {
