@@ -9,11 +9,15 @@ import {
   type UnknownRow,
   type ValueNode,
 } from 'kysely';
+import { isoStringOf } from '../core/iso-instant.js';
 
-/** better-sqlite3 binds only numbers, strings, bigints, buffers and null: store booleans as 0/1, Dates as ISO text. */
+/**
+ * better-sqlite3 binds only numbers, strings, bigints, buffers and null: store booleans as 0/1, Dates as ISO text
+ * (toISOString's, printed by isoStringOf: a feed page past a cursor binds two).
+ */
 export function toSqliteValue(value: unknown): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return isoStringOf(value);
   return value;
 }
 
