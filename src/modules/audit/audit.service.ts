@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Static } from 'typebox';
 import type { Clock } from '../../core/clock.js';
+import { isoStringOf } from '../../core/iso-instant.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../core/keyset-cursor.js';
 import type { RequestContext } from '../../core/request-context.js';
 import type { Database } from '../../db/schema.js';
@@ -67,7 +68,7 @@ function withoutSecrets(detail: Record<string, unknown> | undefined): string | n
 export function toAuditView(event: AuditEvent): Static<typeof AuditEventView> {
   return {
     id: event.id,
-    created_at: event.createdAt.toISOString(),
+    created_at: isoStringOf(event.createdAt),
     event: event.event,
     actor_type: event.actorType,
     actor_id: event.actorId,

@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import { RequestRefusedError, ForbiddenError, NotFoundError, DomainError } from '../../core/errors.js';
 import { found } from '../../core/found.js';
+import { isoStringOf } from '../../core/iso-instant.js';
 import type { Principal } from '../../core/principal.js';
 import { toUserSummary, type User, type UsersRepository } from '../identity/index.js';
 import type { Cleaning, CleaningChanges, CleaningsRepository, CleaningType } from './cleanings.repository.js';
@@ -32,8 +33,8 @@ export function toCleaningPublic(cleaning: Cleaning): Static<typeof CleaningView
     price: centsToAmount(cleaning.priceCents),
     cleaning_type: cleaning.cleaningType,
     owner: cleaning.ownerId,
-    created_at: cleaning.createdAt.toISOString(),
-    updated_at: cleaning.updatedAt.toISOString(),
+    created_at: isoStringOf(cleaning.createdAt),
+    updated_at: isoStringOf(cleaning.updatedAt),
   };
 }
 

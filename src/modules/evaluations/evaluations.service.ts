@@ -1,4 +1,5 @@
 import type { Static } from 'typebox';
+import { isoStringOf } from '../../core/iso-instant.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { RequestRefusedError, ForbiddenError, NotFoundError, DomainError } from '../../core/errors.js';
 import { found } from '../../core/found.js';
@@ -34,8 +35,8 @@ export function toEvaluationPublic(evaluation: Evaluation): Static<typeof Evalua
     headline: evaluation.headline,
     comment: evaluation.comment,
     no_show: evaluation.noShow,
-    created_at: evaluation.createdAt.toISOString(),
-    updated_at: evaluation.updatedAt.toISOString(),
+    created_at: isoStringOf(evaluation.createdAt),
+    updated_at: isoStringOf(evaluation.updatedAt),
   };
 }
 

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Static } from 'typebox';
 import type { Clock } from '../../core/clock.js';
+import { isoStringOf } from '../../core/iso-instant.js';
 import type { RequestContext } from '../../core/request-context.js';
 import type { Database } from '../../db/schema.js';
 import { NotAuthenticatedError, NotFoundError } from '../../core/errors.js';
@@ -67,8 +68,8 @@ export interface SessionsServiceDeps {
 export function toSessionView(session: Session, currentId: string | null): Static<typeof SessionView> {
   return {
     id: session.id,
-    created_at: session.createdAt.toISOString(),
-    last_used_at: session.lastUsedAt.toISOString(),
+    created_at: isoStringOf(session.createdAt),
+    last_used_at: isoStringOf(session.lastUsedAt),
     user_agent: session.userAgent,
     client: userAgentFamily(session.userAgent),
     ip: session.ip,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
+import { isoStringOf } from '../../core/iso-instant.js';
 import type { Principal } from '../../core/principal.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { RequestRefusedError, invalidInput, ThrottledError } from '../../core/errors.js';
@@ -329,8 +330,8 @@ export function toPublicUser(user: User): Static<typeof PublicUser> {
     is_verified: user.isVerified,
     mfa_enabled: user.mfaEnabled,
     login_notices: user.loginNotices,
-    created_at: user.createdAt.toISOString(),
-    updated_at: user.updatedAt.toISOString(),
+    created_at: isoStringOf(user.createdAt),
+    updated_at: isoStringOf(user.updatedAt),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Static } from 'typebox';
+import { isoStringOf } from '../../core/iso-instant.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import { RequestRefusedError, ForbiddenError, NotFoundError, DomainError } from '../../core/errors.js';
 import { found } from '../../core/found.js';
@@ -18,8 +19,8 @@ export function toOfferPublic(offer: Offer): Static<typeof OfferView> {
     user_id: offer.userId,
     username: offer.username,
     status: offer.status,
-    created_at: offer.createdAt.toISOString(),
-    updated_at: offer.updatedAt.toISOString(),
+    created_at: isoStringOf(offer.createdAt),
+    updated_at: isoStringOf(offer.updatedAt),
   };
 }
 

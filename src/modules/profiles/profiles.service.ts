@@ -1,4 +1,5 @@
 import type { Static } from 'typebox';
+import { isoStringOf } from '../../core/iso-instant.js';
 import type { Principal } from '../../core/principal.js';
 import { NotFoundError, DomainError } from '../../core/errors.js';
 import { found } from '../../core/found.js';
@@ -24,8 +25,8 @@ function toProfilePublic(user: { id: string; username: string }, profile: Profil
     phone_number: profile?.phoneNumber ?? null,
     bio: profile?.bio ?? null,
     image: profile?.image ?? null,
-    created_at: profile?.createdAt.toISOString() ?? null,
-    updated_at: profile?.updatedAt.toISOString() ?? null,
+    created_at: profile ? isoStringOf(profile.createdAt) : null,
+    updated_at: profile ? isoStringOf(profile.updatedAt) : null,
   };
 }
 
