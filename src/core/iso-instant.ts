@@ -1,4 +1,4 @@
-// Instants as the API prints them, shared by the views (src/db/schema.ts's toIsoInstant) and the paging cursors.
+// Instants as the API prints them: every view's, the paging cursors', and the ISO text SQLite stores them as.
 
 const twoDigits = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 const threeDigits = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
