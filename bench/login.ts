@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { load, loadAverage, machine, type LoadResult, formatResult } from './lib/load.js';
 import { redisUrl, rounds, seconds, startSpruce, temporaryDirectory, userWithTodos, withPostgresDatabase, type Server } from './lib/spruce.js';
+import { median } from './lib/median.js';
 
 const dialect = process.argv[2] ?? 'sqlite';
 const concurrencies = (process.env.BENCH_HASHING ?? '1,2').split(',').map(Number);
@@ -55,7 +56,6 @@ async function measure(env: Record<string, string>): Promise<string[]> {
         console.log(`  round ${round + 1} hashing ${setup.concurrency}: GET /todos ${formatResult(reads)} | log-ins ${formatResult(logins)}`);
       }
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     return concurrencies.map((concurrency) => {
       const { reads, logins } = results.get(concurrency)!;
       return (

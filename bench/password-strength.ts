@@ -25,6 +25,7 @@ import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import * as zxcvbnEnglish from '@zxcvbn-ts/language-en';
 import { loadAverage, machine } from './lib/load.js';
 import { l33tSpellings, longGuessable, samplePasswords, seededRandom } from './lib/password-samples.js';
+import { median } from './lib/median.js';
 
 const compiled = process.env.BENCH_ENTRY === 'dist';
 const strengthModule = compiled ? '../dist/modules/identity/password-strength.js' : '../src/modules/identity/password-strength.js';
@@ -117,7 +118,6 @@ const cpuPerCheck = (factory: ZxcvbnFactory, sample: readonly string[]) => {
   for (const password of sample) factory.check(password, userInputs);
   return (cpuMs() - before) / sample.length;
 };
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 console.log(`in-process CPU per check, before (zxcvbn's own matchers, ${JSON.stringify(strengthOptions)}) -> after (production's: indexed, 100 l33t spellings up to 24 characters); median of ${rounds} alternating rounds:`);
 for (const [label, sample] of samples) {
   cpuPerCheck(libraryMatchers, sample.slice(0, 5));

@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { temporaryDirectory } from './lib/spruce.js';
+import { median } from './lib/median.js';
 
 type Kind = 'session' | 'sessionless';
 const kinds: Kind[] = ['session', 'sessionless'];
@@ -42,7 +43,6 @@ if (values.help) {
 }
 const warmup = Number(values.warmup ?? 1500);
 const rounds = Number(process.env.BENCH_ROUNDS ?? (values.instructions || values.callgrind !== undefined ? 6 : 7));
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
 
 function report(unit: string, perRequest: Record<Kind, number[]>, digits: number): void {
   const withSid = median(perRequest.session);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { freePort, spawnCommand } from '../test/helpers/processes.js';
 import { cpuMicros, loadAverage, machine } from './lib/load.js';
 import { temporaryDirectory } from './lib/spruce.js';
+import { median } from './lib/median.js';
 
 const starts = Number(process.env.BENCH_STARTS ?? 5);
 const bareServer = "require('node:http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1')";
@@ -114,7 +115,6 @@ for (const command of commands) {
   const first = await timeToFirstHealth(command, dataDir);
   const restarts: { wall: number; cpu: number }[] = [];
   for (let i = 0; i < starts; i++) restarts.push(await timeToFirstHealth(command, dataDir));
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const walls = restarts.map((r) => Math.round(r.wall));
   const line =
     `${command.label.padEnd(34)} first start ${Math.round(first.wall)} ms; restarts: median ${median(walls)} ms (${walls.join(', ')}), ` +

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { isoStringOf } from '../src/core/iso-instant.js';
 import { parseTimestamptzText } from '../src/infra/postgres-timestamps.js';
 import { machine } from './lib/load.js';
+import { median } from './lib/median.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const calls = 200_000;
@@ -59,6 +60,5 @@ for (let round = 0; round < rounds; round++) {
     nanoseconds.get(name)!.push(Number(process.hrtime.bigint() - started) / calls);
   }
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 console.log(`${machine()}; ${rounds} alternating rounds of ${calls.toLocaleString('en')} calls`);
 for (const [name, values] of nanoseconds) console.log(`  ${name.padEnd(28)} ${median(values).toFixed(0).padStart(5)} ns a value`);

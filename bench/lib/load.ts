@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { median } from './median.js';
 
 export interface LoadOptions {
   url: string;
@@ -146,12 +147,6 @@ const clockTicksPerSecond = (() => {
     return 100;
   }
 })();
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 /**
  * Measures the contenders in alternating rounds (A B, B A, A B, …), so a neighbour's load on the shared machine
