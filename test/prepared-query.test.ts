@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { preparedQuery } from '../src/db/prepared-query.js';
 import { createTestApp, dialects, newUser, type TestApp, type TestUser } from './helpers/test-app.js';
 
@@ -120,6 +120,30 @@ for (const dialect of dialects) {
         () => preparedQuery(db(), 2, (ownerId: string, _unused: number) => db().selectFrom('todos').select('id').where('user_id', '=', ownerId)),
         /argument 1 is not a bound parameter/,
       );
+    });
+  });
+}
+
+if (dialects.includes('postgres')) {
+  describe('preparedQuery on postgres with unnamed statements', () => {
+    let t: TestApp;
+    before(async () => {
+      t = await createTestApp('postgres', { DATABASE_PREPARED_STATEMENTS: 'false' });
+    });
+    after(() => t.close());
+
+    test('names the columns the result has now, should they change under the same SQL text', async () => {
+      const db = t.app.context.database.db as unknown as Kysely<any>;
+      await sql`create table scratch_rows (id integer, owner text)`.execute(db);
+      await sql`insert into scratch_rows values (1, 'alice')`.execute(db);
+      const rowsOf = preparedQuery(db, 1, (owner: string) => db.selectFrom('scratch_rows').selectAll().where('owner', '=', owner));
+      assert.deepEqual(await rowsOf('alice'), [{ id: 1, owner: 'alice' }]);
+      // What a newer version's migration does while this one still serves (named statements refuse it instead).
+      await sql`alter table scratch_rows add column note text default 'n'`.execute(db);
+      assert.deepEqual(await rowsOf('alice'), [{ id: 1, owner: 'alice', note: 'n' }]);
+      await sql`alter table scratch_rows drop column owner`.execute(db);
+      await sql`alter table scratch_rows add column owner text default 'alice'`.execute(db);
+      assert.deepEqual(await rowsOf('alice'), [{ id: 1, note: 'n', owner: 'alice' }]);
     });
   });
 }

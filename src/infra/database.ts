@@ -101,27 +101,56 @@ async function openSqlite(file: string): Promise<SqliteDatabase.Database> {
  */
 function rowsAsObjects(statement: SqliteDatabase.Statement): ((values: readonly unknown[]) => Record<string, unknown>[]) | null {
   if (!statement.reader) return null;
-  const rowObject = rowObjectMaker(statement.columns().map((column) => column.name));
+  const rowObject = rowObjectMaker(statement.columns().map((column) => column.name), 'sets-prototype');
   const raw = statement.raw(true);
-  return (values) => {
-    const rows = raw.all(values) as unknown[][];
-    const objects = new Array<Record<string, unknown>>(rows.length);
-    for (let index = 0; index < rows.length; index++) objects[index] = rowObject(rows[index]!);
-    return objects;
-  };
+  return (values) => objectsOf(raw.all(values) as unknown[][], rowObject);
+}
+
+function objectsOf(rows: unknown[][], rowObject: (fields: unknown[]) => Record<string, unknown>): Record<string, unknown>[] {
+  const objects = new Array<Record<string, unknown>>(rows.length);
+  for (let index = 0; index < rows.length; index++) objects[index] = rowObject(rows[index]!);
+  return objects;
 }
 
 /**
  * Makes the object of one row from its fields, as one object literal naming every column: V8 gives each object
  * its final shape at once. Assigned one column at a time, an object outgrows its first four property slots and
  * its property store is grown and copied as it goes (a feed row has 12 columns: 200 ns and 269 bytes a row that
- * way, 20 to 28 ns and 141 bytes this way; docs/benchmarks.md, eighth pass). Same result either way, `__proto__`
- * and repeated names included: a literal, like an assignment, sets the prototype and keeps the last value.
+ * way, 20 to 28 ns and 141 bytes this way; docs/benchmarks.md, eighth pass). A repeated name keeps its last value,
+ * as the drivers' rows do. A column named `__proto__` follows the driver stood in for: better-sqlite3 sets the
+ * prototype with it (a string is ignored), as a literal's `"__proto__":` does; pg keeps it as an own property, as
+ * a computed key does.
  */
-function rowObjectMaker(names: string[]): (fields: unknown[]) => Record<string, unknown> {
+function rowObjectMaker(names: string[], protoColumn: 'sets-prototype' | 'own-property'): (fields: unknown[]) => Record<string, unknown> {
   // The names are our own SQL's result columns; JSON.stringify quotes each as a property name, whatever it holds.
-  const properties = names.map((name, column) => `${JSON.stringify(name)}: fields[${column}]`);
+  const keyOf = (name: string) => (name === '__proto__' && protoColumn === 'own-property' ? `[${JSON.stringify(name)}]` : JSON.stringify(name));
+  const properties = names.map((name, column) => `${keyOf(name)}: fields[${column}]`);
   return new Function('fields', `return { ${properties.join(', ')} };`) as (fields: unknown[]) => Record<string, unknown>;
+}
+
+/**
+ * The rows of one SQL text as objects, from the arrays pg reads in `rowMode: 'array'`, made by rowObjectMaker for
+ * the columns the result names (made again should they change, as a `select *` would after a migration). pg's own
+ * object rows are made by copying an empty row of the result's shape and assigning each column by name; in a
+ * server that runs dozens of statements, those copies and assignments see as many shapes and run V8's slowest
+ * paths (docs/benchmarks.md, ninth pass).
+ */
+function pgRowObjects(): (fields: readonly { name: string }[], rows: unknown[][]) => Record<string, unknown>[] {
+  let names: string[] = [];
+  let rowObject = rowObjectMaker(names, 'own-property');
+  return (fields, rows) => {
+    if (!hasNames(fields, names)) {
+      names = fields.map((field) => field.name);
+      rowObject = rowObjectMaker(names, 'own-property');
+    }
+    return objectsOf(rows, rowObject);
+  };
+}
+
+function hasNames(fields: readonly { name: string }[], names: readonly string[]): boolean {
+  if (fields.length !== names.length) return false;
+  for (let index = 0; index < names.length; index++) if (fields[index]!.name !== names[index]) return false;
+  return true;
 }
 
 /**
@@ -164,9 +193,18 @@ export async function createDatabase(
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     // pool.query takes a connection, runs the query and gives the connection back, as Kysely would.
     const named = config.databasePreparedStatements;
+    const rowObjects = rememberedPerText(500, () => pgRowObjects());
     directReads.set(db, {
       accepts: () => true,
-      rows: async (text, values) => (await pool.query(named ? { name: nameOf(text), text, values: values as unknown[] } : { text, values: values as unknown[] })).rows,
+      rows: async (text, values) => {
+        // Two literals rather than one spread into the other: pg copies the object by its property descriptors,
+        // which took 2.7 µs longer a query for the spread's (in one process, 20 rows).
+        const parameters = values as unknown[];
+        const result = await pool.query(
+          named ? { name: nameOf(text), text, values: parameters, rowMode: 'array' } : { text, values: parameters, rowMode: 'array' },
+        );
+        return rowObjects(text)(result.fields, result.rows);
+      },
     });
     return {
       db,
