@@ -120,7 +120,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // the API's `{"detail"}` shape, not Fastify's, and never quote the request back.
     frameworkErrors: frameworkErrorResponse,
     clientErrorHandler: clientErrorResponse,
-    schemaController: serializers,
+    schemaController: serializers(config.env === 'test'),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerValidation(app);

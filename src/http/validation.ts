@@ -2,6 +2,7 @@ import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { responseSerializer } from './response-projection.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -42,20 +43,24 @@ export function registerValidation(app: FastifyInstance): void {
 }
 
 /**
- * Fastify's `schemaController` option: its own fast-json-stringify serialiser compiler, with the schemas and
- * options Fastify gives it, each response schema compiled when a reply first uses it.
+ * Fastify's `schemaController` option: response bodies projected onto their schema and written by JSON.stringify
+ * where the schema allows, else by Fastify's own fast-json-stringify serialiser compiler, with the schemas and
+ * options Fastify gives it (see responseSerializer); each response schema compiled when a reply first uses it.
+ * `crossCheck` (the test suites) compares every projected body with fast-json-stringify's.
  */
-export const serializers: NonNullable<FastifyServerOptions['schemaController']> = {
-  compilersFactory: {
-    buildSerializer: (externalSchemas, options) => {
-      const compile = SerializerSelector()(externalSchemas, options);
-      return (route) => {
-        let serialize: ((data: unknown) => string) | null = null;
-        return (data: unknown) => (serialize ??= compile(route))(data);
-      };
+export function serializers(crossCheck: boolean): NonNullable<FastifyServerOptions['schemaController']> {
+  return {
+    compilersFactory: {
+      buildSerializer: (externalSchemas, options) => {
+        const compile = SerializerSelector()(externalSchemas, options);
+        return (route) => {
+          let serialize: ((data: unknown) => string) | null = null;
+          return (data: unknown) => (serialize ??= responseSerializer(route.schema, () => compile(route), crossCheck))(data);
+        };
+      },
     },
-  },
-};
+  };
+}
 
 /**
  * A validator that compiles on its first call. Fastify reads `schemaEnv` (to let Ajv replace a coerced root
