@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import fastJsonStringify from 'fast-json-stringify';
+import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import Fastify from 'fastify';
 import { Type } from 'typebox';
 import { projectionOf, responseSerializer } from '../src/http/response-projection.js';
@@ -18,6 +18,9 @@ const Item = Type.Object({
 const Page = Type.Object({ items: Type.Array(Item), next: Type.Union([Type.String(), Type.Null()]) });
 
 const plain = (schema: unknown) => JSON.parse(JSON.stringify(schema));
+/** fast-json-stringify's serialiser for `schema`, as Fastify compiles it. */
+const fastJsonStringify = (schema: unknown) =>
+  SerializerSelector()(undefined, undefined)({ schema, method: 'GET', url: '/', httpStatus: '200' }) as (data: unknown) => string;
 const serializeWith = (schema: unknown, crossCheck = false) => responseSerializer(plain(schema), () => fastJsonStringify(plain(schema)), crossCheck);
 
 const page = {
