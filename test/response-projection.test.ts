@@ -64,6 +64,17 @@ describe('response projection', () => {
     assert.throws(() => fastJsonStringify(plain(mixed))({ a: 'x', b: 1 }), /"d" is required!/);
   });
 
+  test('refuses an object where the schema has a string, a number or the like, rather than print it whole', () => {
+    const leak = { id: 'u1', password_hash: '$argon2id$secret' };
+    assert.throws(() => serializeWith(Owner)({ id: leak, name: 'n' }), /"id" holds an object/);
+    assert.throws(() => serializeWith(Item)({ ...page.items[1], description: leak }), /"description" holds an object/);
+    assert.throws(() => serializeWith(Item)({ ...page.items[1], tags: ['a', leak] }), /array item holds an object/);
+    assert.throws(() => serializeWith(Type.String())(leak), /body holds an object/);
+    // A Date prints as its ISO-8601 text, as fast-json-stringify prints it; a schema that says nothing takes anything.
+    assert.equal(serializeWith(Type.Object({ at: Type.String() }), true)({ at: new Date('2026-11-22T05:00:00.000Z') }), '{"at":"2026-11-22T05:00:00.000Z"}');
+    assert.equal(serializeWith(Type.Object({ any: Type.Unknown() }), true)({ any: { a: [1] } }), '{"any":{"a":[1]}}');
+  });
+
   test('leaves to fast-json-stringify the schemas it does not project', () => {
     for (const schema of [
       Type.Object({ a: Type.String() }, { additionalProperties: true }),

@@ -4,9 +4,9 @@
  * those properties (one object literal per schema object, made once with `new Function`, as rowObjectMaker does for
  * rows), then stringified.
  *
- * Why: on Node 22 and later JSON.stringify has a fast path for plain data, and there a feed page of 20 items costs
- * 4.6 µs this way against 11.4 µs through fast-json-stringify, which builds its output by string concatenation
- * (Node 20: 15.4 against 17.3 µs; docs/benchmarks.md, ninth pass).
+ * Why: V8's JSON.stringify has become much faster on plain data, and on Node 26 (the container's runtime) a feed
+ * page of 20 items costs 4.7 µs this way against 11.8 µs through fast-json-stringify, which builds its output by
+ * string concatenation (Node 20: 14.8 against 17.0 µs; docs/benchmarks.md, ninth pass).
  *
  * Only schemas made of objects with `properties`, arrays with one `items` schema, and leaves (anything holding
  * no object or array: strings, numbers, enums, a string or null) are projected this way. Any other schema
@@ -21,7 +21,8 @@ type Projection = (value: unknown) => unknown;
 export function projectionOf(schema: unknown): Projection | null {
   const part = partOf(schema);
   if (part === null) return null;
-  return part === 'leaf' ? (value) => value : part;
+  if (part !== 'leaf') return part;
+  return acceptsAnything(schema as Schema) ? (value) => value : typedLeafProjection;
 }
 
 /**
@@ -68,6 +69,7 @@ function objectProjection(schema: Schema): Projection | null {
   const required = Array.isArray(schema.required) ? (schema.required as unknown[]).filter((name) => typeof name === 'string') : [];
   const nested: Projection[] = [];
   const fields: string[] = [];
+  const typedLeaves: string[] = [];
   // In fast-json-stringify's order: the required properties first, each group in the schema's order.
   const names = Object.keys(properties);
   for (const name of [...names.filter((name) => required.includes(name)), ...names.filter((name) => !required.includes(name))]) {
@@ -78,30 +80,61 @@ function objectProjection(schema: Schema): Projection | null {
     // A computed key, so that a property named __proto__ is an own property, as in fast-json-stringify's output.
     const key = name === '__proto__' ? `["__proto__"]` : JSON.stringify(name);
     fields.push(`${key}: ${part === 'leaf' ? read : `nested[${nested.push(part) - 1}](${read})`}`);
+    if (part === 'leaf' && !acceptsAnything(propertySchema as Schema)) typedLeaves.push(name);
   }
-  // As fast-json-stringify does, a required property that is missing is an error (the reply becomes a 500).
-  const missing = required.map((name) => `value[${JSON.stringify(name)}] === undefined`);
+  // One test on the way for what must be refused (the reply becomes a 500): a required property that is missing,
+  // as fast-json-stringify does; and an object where the schema has a string, a number or the like, which
+  // JSON.stringify would print whole (fast-json-stringify prints it as a string, "[object Object]").
+  const refusals = [
+    ...required.map((name) => `value[${JSON.stringify(name)}] === undefined`),
+    ...typedLeaves.map((name) => `!isLeafValue(value[${JSON.stringify(name)}])`),
+  ];
   const body = `return (value) => {
     // Anything but an object (null for a nullable one, a wrong value) is passed on as it is, for JSON.stringify to print.
     if (typeof value !== 'object' || value === null) return value;
-    ${missing.length === 0 ? '' : `if (${missing.join(' || ')}) throwMissing(value);`}
+    ${refusals.length === 0 ? '' : `if (${refusals.join(' || ')}) refuse(value);`}
     return { ${fields.join(', ')} };
   };`;
-  const throwMissing = (value: Record<string, unknown>) => {
-    const name = required.find((name) => value[name as string] === undefined);
-    throw new Error(`${JSON.stringify(name)} is required!`);
+  const refuse = (value: Record<string, unknown>) => {
+    const missing = required.find((name) => value[name as string] === undefined);
+    if (missing !== undefined) throw new Error(`${JSON.stringify(missing)} is required!`);
+    throw new Error(`${JSON.stringify(typedLeaves.find((name) => !isLeafValue(value[name])))} holds an object where its schema has none`);
   };
-  return new Function('nested', 'throwMissing', body)(nested, throwMissing) as Projection;
+  return new Function('nested', 'isLeafValue', 'refuse', body)(nested, isLeafValue, refuse) as Projection;
 }
 
 function arrayProjection(schema: Schema): Projection | null {
   const part = partOf(schema.items);
   if (part === null) return null;
-  if (part === 'leaf') return (value) => value;
+  if (part === 'leaf') return acceptsAnything(schema.items as Schema) ? (value) => value : typedLeavesProjection;
   return (value) => {
     if (!Array.isArray(value)) return value;
     const projected = new Array<unknown>(value.length);
     for (let index = 0; index < value.length; index++) projected[index] = part(value[index]);
     return projected;
   };
+}
+
+/** A leaf schema that says nothing of its value (`{}`, or a description alone): fast-json-stringify prints it whole too. */
+function acceptsAnything(schema: Schema): boolean {
+  return !['type', 'enum', 'const', 'anyOf', 'oneOf'].some((keyword) => keyword in schema);
+}
+
+/** What a leaf may hold: anything but an object, except a Date, which prints as its ISO-8601 text either way. */
+function isLeafValue(value: unknown): boolean {
+  return typeof value !== 'object' || value === null || value instanceof Date;
+}
+
+/** A body that is a typed leaf (see objectProjection's refusals). */
+function typedLeafProjection(value: unknown): unknown {
+  if (!isLeafValue(value)) throw new Error('the body holds an object where its schema has none');
+  return value;
+}
+
+/** An array of typed leaves. */
+function typedLeavesProjection(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isLeafValue(item)) throw new Error('an array item holds an object where its schema has none');
+  }
+  return value;
 }
