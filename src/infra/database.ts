@@ -192,18 +192,23 @@ export async function createDatabase(
     pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     // pool.query takes a connection, runs the query and gives the connection back, as Kysely would.
-    const named = config.databasePreparedStatements;
-    const rowObjects = rememberedPerText(500, () => pgRowObjects());
+    // What a direct read needs of its text, looked up once a query: the statement's name (null when statements
+    // go unnamed) and the maker of its rows' objects.
+    const statementOf = rememberedPerText(500, (text) => ({
+      name: config.databasePreparedStatements ? nameOf(text) : null,
+      rowObjects: pgRowObjects(),
+    }));
     directReads.set(db, {
       accepts: () => true,
       rows: async (text, values) => {
+        const { name, rowObjects } = statementOf(text);
         // Two literals rather than one spread into the other: pg copies the object by its property descriptors,
         // which took 2.7 µs longer a query for the spread's (in one process, 20 rows).
         const parameters = values as unknown[];
         const result = await pool.query(
-          named ? { name: nameOf(text), text, values: parameters, rowMode: 'array' } : { text, values: parameters, rowMode: 'array' },
+          name !== null ? { name, text, values: parameters, rowMode: 'array' } : { text, values: parameters, rowMode: 'array' },
         );
-        return rowObjects(text)(result.fields, result.rows);
+        return rowObjects(result.fields, result.rows);
       },
     });
     return {
