@@ -16,6 +16,12 @@ const beforeRoot = process.env.BENCH_BEFORE;
  * it on every call, as `pool.query(text, values)` does): a baseline where the database, not Node, is the limit.
  */
 const bareUnnamed = process.env.BENCH_BARE_UNNAMED === '1';
+/**
+ * BENCH_FASTIFY=1 adds the bare server's query served through Fastify with nothing but the route, once without
+ * logging and once with Fastify's own request logging at info: how much of Spruce's cost is the framework, and how
+ * much a request log line costs on this machine.
+ */
+const fastifyAlone = process.env.BENCH_FASTIFY === '1';
 
 async function compare(
   label: string,
@@ -28,17 +34,24 @@ async function compare(
   const spruce = await startSpruce({ DATA_DIR: dataDir, ...env }, dataDir);
   try {
     const user = await userWithTodos(spruce.url, `bench_${randomBytes(3).toString('hex')}`, 20);
-    const startBareTodos = (env: Record<string, string> = {}) => startBare(bareDatabase(dataDir), todoListSql(placeholder), [user.userId], 'todos', env);
+    const startBareTodos = (env: Record<string, string> = {}, logDirectory?: string) =>
+      startBare(bareDatabase(dataDir), todoListSql(placeholder), [user.userId], 'todos', env, logDirectory);
     const bare = await startBareTodos();
     const unnamed = bareUnnamed && dialect === 'postgres' ? await startBareTodos({ BARE_NAMED: '0' }) : null;
+    const fastify = fastifyAlone ? await startBareTodos({ BARE_FRAMEWORK: 'fastify' }) : null;
+    const fastifyLogging = fastifyAlone ? await startBareTodos({ BARE_FRAMEWORK: 'fastify', BARE_LOG: 'info' }, dataDir) : null;
     try {
       const spruceTarget = { url: `${spruce.url}/todos`, connections, seconds, headers: { authorization: `Bearer ${user.token}` } };
       const bareTarget = { url: `${bare.url}/`, connections, seconds };
       // Warm-up: JIT, statement caches, connection pools.
       await load({ ...spruceTarget, seconds: 3 });
       await load({ ...bareTarget, seconds: 3 });
-      const unnamedTarget = unnamed === null ? null : { url: `${unnamed.url}/`, connections, seconds };
-      if (unnamedTarget !== null) await load({ ...unnamedTarget, seconds: 3 });
+      const others = [
+        ...(unnamed === null ? [] : [{ name: 'bare, unnamed statement', server: unnamed }]),
+        ...(fastify === null ? [] : [{ name: 'Fastify alone', server: fastify }]),
+        ...(fastifyLogging === null ? [] : [{ name: 'Fastify alone, logging at info', server: fastifyLogging }]),
+      ].map(({ name, server }) => ({ name, options: { url: `${server.url}/`, connections, seconds }, pid: server.pid }));
+      for (const other of others) await load({ ...other.options, seconds: 3 });
       console.log(`${label} (load average ${loadAverage()})`);
       // BENCH_BEFORE=<another checkout> measures that version too (on SQLite), in the same alternating rounds.
       // Its own data folder (and database): an older version refuses a database migrated by a newer one.
@@ -48,20 +61,22 @@ async function compare(
         const beforeUser = before === null ? null : await userWithTodos(before.url, user.username, 20);
         const beforeTarget = before === null ? null : { ...spruceTarget, url: `${before.url}/todos`, headers: { authorization: `Bearer ${beforeUser!.token}` } };
         if (beforeTarget !== null) await load({ ...beforeTarget, seconds: 3 });
-        const [s, b, ...others] = await alternate(
+        const [s, b, ...measured] = await alternate(
           [
             { name: 'spruce', options: spruceTarget, pid: spruce.pid },
             { name: 'bare', options: bareTarget, pid: bare.pid },
             ...(before === null ? [] : [{ name: 'spruce before', options: beforeTarget!, pid: before.pid }]),
-            ...(unnamed === null ? [] : [{ name: 'bare, unnamed statement', options: unnamedTarget!, pid: unnamed.pid }]),
+            ...others,
           ],
           rounds,
         );
         const lines = [formatRatio(`${label}, ${connections} conns`, s!, b!)];
-        const old = before === null ? undefined : others.shift();
-        if (old !== undefined) lines.push(formatRatio(`  before (${beforeRoot}), ${connections} conns`, old, b!));
-        const againstUnnamed = others.shift();
-        if (againstUnnamed !== undefined) lines.push(formatRatio(`  against the bare server's unnamed statement, ${connections} conns`, s!, againstUnnamed));
+        for (const other of measured) {
+          if (other.name === 'spruce before') lines.push(formatRatio(`  before (${beforeRoot}), ${connections} conns`, other, b!));
+          else if (other.name === 'bare, unnamed statement') lines.push(formatRatio(`  against the bare server's unnamed statement, ${connections} conns`, s!, other));
+          // The framework's own figures, against the bare server: what is left to Spruce is the gap between them.
+          else lines.push(formatRatio(`  the same query, ${connections} conns`, other, b!, other.name));
+        }
         return lines.join('\n');
       } finally {
         await before?.stop();
@@ -69,6 +84,8 @@ async function compare(
     } finally {
       await bare.stop();
       await unnamed?.stop();
+      await fastify?.stop();
+      await fastifyLogging?.stop();
     }
   } finally {
     await spruce.stop();

@@ -7,6 +7,9 @@
 //   BARE_WRAP   the key the rows are answered under ({"<key>": rows}); unset, the rows are the body
 //   BARE_POOL   PostgreSQL pool size (default 10)
 //   BARE_NAMED  0: send the query unnamed (parsed and planned on every call), as `pool.query(text, values)` does
+//   BARE_FRAMEWORK  fastify: serve the same query through Fastify with nothing but the route (no hooks, schemas or
+//               plugins), to show what the framework alone costs against bare node:http
+//   BARE_LOG    with BARE_FRAMEWORK=fastify, a pino level (info): Fastify's own request logging, to standard output
 import http from 'node:http';
 
 const { PORT, BARE_DB, BARE_SQL, BARE_WRAP } = process.env;
@@ -26,17 +29,28 @@ if (BARE_DB.startsWith('postgres')) {
   query = async () => statement.all(...params);
 }
 
-http
-  .createServer((request, response) => {
-    query().then(
-      (rows) => {
-        const body = JSON.stringify(BARE_WRAP === undefined ? rows : { [BARE_WRAP]: rows });
-        response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-        response.end(body);
-      },
-      (error) => {
-        response.writeHead(500).end(String(error));
-      },
-    );
-  })
-  .listen(Number(PORT), '127.0.0.1', () => console.log(`listening on ${PORT}`));
+const bodyOf = (rows) => (BARE_WRAP === undefined ? rows : { [BARE_WRAP]: rows });
+
+if (process.env.BARE_FRAMEWORK === 'fastify') {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify({ logger: process.env.BARE_LOG === undefined ? false : { level: process.env.BARE_LOG } });
+  // No response schema: Fastify then writes the body with JSON.stringify, as the handler below does.
+  app.get('/', async () => bodyOf(await query()));
+  await app.listen({ port: Number(PORT), host: '127.0.0.1' });
+  console.log(`listening on ${PORT}`);
+} else {
+  http
+    .createServer((request, response) => {
+      query().then(
+        (rows) => {
+          const body = JSON.stringify(bodyOf(rows));
+          response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+          response.end(body);
+        },
+        (error) => {
+          response.writeHead(500).end(String(error));
+        },
+      );
+    })
+    .listen(Number(PORT), '127.0.0.1', () => console.log(`listening on ${PORT}`));
+}

@@ -192,11 +192,12 @@ export function formatResult(r: LoadResult): string {
 }
 
 /** "Spruce / baseline" for throughput and p99, the way docs/benchmarks.md records them. */
-export function formatRatio(label: string, spruce: Comparison, baseline: Comparison): string {
+/** `name` is what `spruce` stands for in the line: Spruce, or another server measured against the same baseline. */
+export function formatRatio(label: string, spruce: Comparison, baseline: Comparison, name = 'Spruce'): string {
   const ratio = spruce.medianRequestsPerSecond / baseline.medianRequestsPerSecond;
   const p99Ratio = spruce.medianP99Ms / baseline.medianP99Ms;
   return (
-    `${label}: Spruce ${Math.round(spruce.medianRequestsPerSecond)} req/s (p99 ${spruce.medianP99Ms.toFixed(1)} ms), ` +
+    `${label}: ${name} ${Math.round(spruce.medianRequestsPerSecond)} req/s (p99 ${spruce.medianP99Ms.toFixed(1)} ms), ` +
     `baseline ${Math.round(baseline.medianRequestsPerSecond)} req/s (p99 ${baseline.medianP99Ms.toFixed(1)} ms): ` +
     `ratio ${ratio.toFixed(2)}, p99 ratio ${p99Ratio.toFixed(2)}${formatCpu(spruce, baseline, 2)}`
   );

@@ -88,18 +88,32 @@ export async function startSpruce(
 
 /**
  * bench/baselines/bare-server.mjs answering `sql` with `params` as `{ [wrap]: rows }`, or the rows themselves;
- * `env` passes its other settings (BARE_NAMED, BARE_POOL).
+ * `env` passes its other settings (BARE_NAMED, BARE_POOL, BARE_FRAMEWORK, BARE_LOG). Its output goes to a file in
+ * `logDirectory` when given (a server that logs each request), and is kept in memory otherwise.
  */
-export async function startBare(database: string, sql: string, params: unknown[], wrap: string | null, env: Record<string, string> = {}): Promise<Server> {
+export async function startBare(
+  database: string,
+  sql: string,
+  params: unknown[],
+  wrap: string | null,
+  env: Record<string, string> = {},
+  logDirectory?: string,
+): Promise<Server> {
   const port = await freePort();
-  const spawned = spawnCommand(process.execPath, ['bench/baselines/bare-server.mjs'], {
-    PORT: String(port),
-    BARE_DB: database,
-    BARE_SQL: sql,
-    BARE_PARAMS: JSON.stringify(params),
-    ...(wrap === null ? {} : { BARE_WRAP: wrap }),
-    ...env,
-  });
+  const logFile = logDirectory === undefined ? undefined : path.join(logDirectory, `bare-${randomBytes(3).toString('hex')}.log`);
+  const spawned = spawnCommand(
+    process.execPath,
+    ['bench/baselines/bare-server.mjs'],
+    {
+      PORT: String(port),
+      BARE_DB: database,
+      BARE_SQL: sql,
+      BARE_PARAMS: JSON.stringify(params),
+      ...(wrap === null ? {} : { BARE_WRAP: wrap }),
+      ...env,
+    },
+    logFile === undefined ? {} : { logFile },
+  );
   return asServer(await waitUntilServing(spawned, `http://127.0.0.1:${port}`, '/'));
 }
 
