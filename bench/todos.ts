@@ -5,8 +5,27 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { alternate, formatRatio, load, loadAverage, machine } from './lib/load.js';
-import { entry, redisUrl, rounds, seconds, startBare, startSpruce, temporaryDirectory, todoListSql, userWithTodos, withPostgresDatabase } from './lib/spruce.js';
+import { alternate, formatRatio, load, loadAverage, machine, type Comparison } from './lib/load.js';
+import {
+  entry,
+  redisUrl,
+  rounds,
+  seconds,
+  startBare,
+  startSpruce,
+  temporaryDirectory,
+  todoListSql,
+  userWithTodos,
+  withPostgresDatabase,
+  type Server,
+} from './lib/spruce.js';
+
+/** A server measured beside Spruce and the bare server, and the line that reports it. */
+interface Other {
+  name: string;
+  server: Server;
+  report: (result: Comparison, spruce: Comparison, bare: Comparison) => string;
+}
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const dialects = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['sqlite', 'postgres'];
@@ -42,16 +61,22 @@ async function compare(
     const fastifyLogging = fastifyAlone ? await startBareTodos({ BARE_FRAMEWORK: 'fastify', BARE_LOG: 'info' }, dataDir) : null;
     try {
       const spruceTarget = { url: `${spruce.url}/todos`, connections, seconds, headers: { authorization: `Bearer ${user.token}` } };
-      const bareTarget = { url: `${bare.url}/`, connections, seconds };
+      const targetOf = (server: Server) => ({ url: `${server.url}/`, connections, seconds });
+      const bareTarget = targetOf(bare);
       // Warm-up: JIT, statement caches, connection pools.
       await load({ ...spruceTarget, seconds: 3 });
       await load({ ...bareTarget, seconds: 3 });
-      const others = [
-        ...(unnamed === null ? [] : [{ name: 'bare, unnamed statement', server: unnamed }]),
-        ...(fastify === null ? [] : [{ name: 'Fastify alone', server: fastify }]),
-        ...(fastifyLogging === null ? [] : [{ name: 'Fastify alone, logging at info', server: fastifyLogging }]),
-      ].map(({ name, server }) => ({ name, options: { url: `${server.url}/`, connections, seconds }, pid: server.pid }));
-      for (const other of others) await load({ ...other.options, seconds: 3 });
+      // The other servers in the rounds, each with the line that reports it.
+      const others: Other[] = [];
+      if (unnamed !== null) {
+        const lineLabel = `  against the bare server's unnamed statement, ${connections} conns`;
+        others.push({ name: 'bare, unnamed statement', server: unnamed, report: (result, s) => formatRatio(lineLabel, s, result) });
+      }
+      // The framework's own figures, against the bare server: what is left to Spruce is the gap between them.
+      for (const [name, server] of [['Fastify alone', fastify], ['Fastify alone, logging at info', fastifyLogging]] as const) {
+        if (server !== null) others.push({ name, server, report: (result, _s, b) => formatRatio(`  the same query, ${connections} conns`, result, b, name) });
+      }
+      for (const other of others) await load({ ...targetOf(other.server), seconds: 3 });
       console.log(`${label} (load average ${loadAverage()})`);
       // BENCH_BEFORE=<another checkout> measures that version too (on SQLite), in the same alternating rounds.
       // Its own data folder (and database): an older version refuses a database migrated by a newer one.
@@ -61,23 +86,22 @@ async function compare(
         const beforeUser = before === null ? null : await userWithTodos(before.url, user.username, 20);
         const beforeTarget = before === null ? null : { ...spruceTarget, url: `${before.url}/todos`, headers: { authorization: `Bearer ${beforeUser!.token}` } };
         if (beforeTarget !== null) await load({ ...beforeTarget, seconds: 3 });
-        const [s, b, ...measured] = await alternate(
-          [
-            { name: 'spruce', options: spruceTarget, pid: spruce.pid },
-            { name: 'bare', options: bareTarget, pid: bare.pid },
-            ...(before === null ? [] : [{ name: 'spruce before', options: beforeTarget!, pid: before.pid }]),
-            ...others,
-          ],
+        const measured = [
+          ...(before === null
+            ? []
+            : [
+                {
+                  contender: { name: 'spruce before', options: beforeTarget!, pid: before.pid },
+                  report: (result: Comparison, _s: Comparison, b: Comparison) => formatRatio(`  before (${beforeRoot}), ${connections} conns`, result, b),
+                },
+              ]),
+          ...others.map(({ name, server, report }) => ({ contender: { name, options: targetOf(server), pid: server.pid }, report })),
+        ];
+        const [s, b, ...results] = await alternate(
+          [{ name: 'spruce', options: spruceTarget, pid: spruce.pid }, { name: 'bare', options: bareTarget, pid: bare.pid }, ...measured.map((m) => m.contender)],
           rounds,
         );
-        const lines = [formatRatio(`${label}, ${connections} conns`, s!, b!)];
-        for (const other of measured) {
-          if (other.name === 'spruce before') lines.push(formatRatio(`  before (${beforeRoot}), ${connections} conns`, other, b!));
-          else if (other.name === 'bare, unnamed statement') lines.push(formatRatio(`  against the bare server's unnamed statement, ${connections} conns`, s!, other));
-          // The framework's own figures, against the bare server: what is left to Spruce is the gap between them.
-          else lines.push(formatRatio(`  the same query, ${connections} conns`, other, b!, other.name));
-        }
-        return lines.join('\n');
+        return [formatRatio(`${label}, ${connections} conns`, s!, b!), ...results.map((result, index) => measured[index]!.report(result, s!, b!))].join('\n');
       } finally {
         await before?.stop();
       }

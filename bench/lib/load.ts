@@ -191,8 +191,10 @@ export function formatResult(r: LoadResult): string {
   return `${Math.round(r.requestsPerSecond).toString().padStart(6)} req/s  p50 ${r.p50Ms.toFixed(1).padStart(5)} ms  p99 ${r.p99Ms.toFixed(1).padStart(5)} ms  failures ${r.failures}`;
 }
 
-/** "Spruce / baseline" for throughput and p99, the way docs/benchmarks.md records them. */
-/** `name` is what `spruce` stands for in the line: Spruce, or another server measured against the same baseline. */
+/**
+ * "Spruce / baseline" for throughput and p99, the way docs/benchmarks.md records them. `name` is what `spruce`
+ * stands for in the line: Spruce, or another server measured against the same baseline.
+ */
 export function formatRatio(label: string, spruce: Comparison, baseline: Comparison, name = 'Spruce'): string {
   const ratio = spruce.medianRequestsPerSecond / baseline.medianRequestsPerSecond;
   const p99Ratio = spruce.medianP99Ms / baseline.medianP99Ms;
