@@ -45,16 +45,14 @@ describe('bench baseline server', () => {
   const directory = temporaryDirectory();
   after(() => fs.rmSync(directory, { recursive: true, force: true }));
 
-  it('answers the same rows on SQLite through node:http and through Fastify', async () => {
+  it('answers the same rows on SQLite through node:http and through Fastify, logging each request only in the logging form', async () => {
     const file = path.join(directory, 'baseline.db');
     const database = new Database(file);
     database.exec(`create table ${table} (id integer primary key, owner text not null, content text not null);
       insert into ${table} (owner, content) values ('owner-a', 'first'), ('owner-a', 'second, with "quotes"'), ('owner-b', 'other');`);
     database.close();
     await expectSameAnswers(file, '?', frontEnds, directory);
-  });
 
-  it('logs each request only in the logging form', async () => {
     const logs = fs.readdirSync(directory).filter((name) => name.startsWith('bare-'));
     const withLines = logs.filter((name) => fs.readFileSync(path.join(directory, name), 'utf8').includes('"msg":"request completed"'));
     assert.equal(logs.length, Object.keys(frontEnds).length);
