@@ -10,6 +10,16 @@
  *
  * Instructions are not time: a system call or a cache miss costs far more than one instruction, so this ratio
  * tracks the CPU ratio without equalling it. It is the figure to compare two versions of the hot path with.
+ * Each thread is counted on its own (`--separate-threads`): the main thread runs the requests; V8's helper threads
+ * compile optimised code and mark the heap, work that goes on long after the warm-up (the JIT was still
+ * optimising functions 40,000 requests in) and moves the total from run to run.
+ *
+ * BENCH_CACHE_SIM=1 also simulates the caches and the branch predictor (callgrind's `--cache-sim` and
+ * `--branch-sim`), with the last level sized as this machine's L2 (read from /sys; 1 MB when unknown), and reports
+ * per request the L1 misses, the L2 misses and the mispredicted branches: what makes one server's instructions
+ * slower than another's, and why the ratio of their speeds changes from one machine to the next while the ratio of
+ * their instructions does not. The simulation knows no prefetcher and no neighbours, so its misses rank the
+ * servers rather than price them.
  * Spruce runs from `dist/` (BENCH_ENTRY=tsx for src/ through tsx: same code, much slower to start under
  * valgrind), with request logging at info, as in the other scripts. Needs `valgrind` (Debian's package).
  */
@@ -29,6 +39,35 @@ const warmup = Number(process.env.BENCH_WARMUP ?? 6000);
 const counted = Number(process.env.BENCH_REQUESTS ?? 1000);
 const useTsx = process.env.BENCH_ENTRY === 'tsx';
 const what = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['todos'];
+const cacheSim = process.env.BENCH_CACHE_SIM === '1';
+
+/** This machine's L2 as callgrind's `--LL` option (size,ways,line), from /sys; 1 MB, 8-way when it is not there. */
+function secondLevelCache(): { option: string; description: string } {
+  const directory = '/sys/devices/system/cpu/cpu0/cache';
+  const read = (index: string, name: string) => fs.readFileSync(path.join(directory, index, name), 'utf8').trim();
+  try {
+    const index = fs.readdirSync(directory).find((name) => name.startsWith('index') && read(name, 'level') === '2');
+    if (index !== undefined) {
+      const kib = Number(/^(\d+)K$/.exec(read(index, 'size'))?.[1]);
+      const ways = Number(read(index, 'ways_of_associativity'));
+      const line = Number(read(index, 'coherency_line_size'));
+      if (kib > 0 && ways > 0 && line > 0) return { option: `--LL=${kib * 1024},${ways},${line}`, description: `${kib} KB, ${ways}-way` };
+    }
+  } catch {
+    // No cache description here (not Linux, or hidden in a container): callgrind's usual guess would be the L3.
+  }
+  return { option: '--LL=1048576,8,64', description: '1024 KB, 8-way (assumed)' };
+}
+const l2 = cacheSim ? secondLevelCache() : null;
+
+/** Per request: every thread's instructions, the main thread's, and (with BENCH_CACHE_SIM) the main thread's misses. */
+interface Counts {
+  instructions: number;
+  mainThread: number;
+  l1Misses?: number;
+  l2Misses?: number;
+  mispredicted?: number;
+}
 
 /** GETs `count` times, ten at a time over keep-alive connections; throws on anything but 200. */
 async function drive(url: string, count: number, headers: Record<string, string> = {}): Promise<void> {
@@ -54,7 +93,7 @@ async function drive(url: string, count: number, headers: Record<string, string>
   agent.destroy();
 }
 
-/** Runs `args` under callgrind and returns instructions per request for `path` (with `headers`). */
+/** Runs `args` under callgrind and returns its counts per request for `path` (with `headers`). */
 async function countInstructions(
   label: string,
   args: string[],
@@ -62,7 +101,7 @@ async function countInstructions(
   readyPath: string,
   requestPath: string,
   headers: Record<string, string> = {},
-): Promise<number> {
+): Promise<Counts> {
   const dir = temporaryDirectory();
   const port = await freePort();
   const out = path.join(dir, 'callgrind.out');
@@ -70,7 +109,16 @@ async function countInstructions(
   const minimalEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1' };
   const child = spawn(
     'valgrind',
-    ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, process.execPath, ...args],
+    [
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      '--smc-check=all-non-file',
+      '--separate-threads=yes',
+      ...(l2 === null ? [] : ['--cache-sim=yes', '--branch-sim=yes', l2.option]),
+      `--callgrind-out-file=${out}`,
+      process.execPath,
+      ...args,
+    ],
     { env: { ...minimalEnv, ...env, PORT: String(port) }, stdio: ['ignore', fs.openSync(path.join(dir, 'log'), 'a'), fs.openSync(path.join(dir, 'log'), 'a')] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -91,15 +139,40 @@ async function countInstructions(
     child.kill('SIGTERM');
     await exited;
   }
-  // Counting was on only for the counted requests; the dump holds them (and the file written at exit, nothing more).
-  const total = fs
-    .readdirSync(dir)
-    .filter((name) => name.startsWith('callgrind.out'))
-    .map((name) => /^totals:\s+(\d+)/m.exec(fs.readFileSync(path.join(dir, name), 'utf8'))?.[1])
-    .reduce((sum, value) => sum + Number(value ?? 0), 0);
-  const perRequest = total / counted;
-  console.log(`  ${label.padEnd(40)} ${Math.round(perRequest).toLocaleString('en').padStart(12)} instructions/request`);
-  return perRequest;
+  // Counting was on only for the counted requests; the dumps hold them (and the files written at exit, nothing
+  // more), one file a thread: `callgrind.out.1-01` is the main thread's dump.
+  const all = new Map<string, number>();
+  const main = new Map<string, number>();
+  for (const name of fs.readdirSync(dir).filter((name) => name.startsWith('callgrind.out'))) {
+    const text = fs.readFileSync(path.join(dir, name), 'utf8');
+    const events = /^events:\s+(.*)$/m.exec(text)?.[1]?.split(' ') ?? [];
+    const totals = /^totals:\s+(.*)$/m.exec(text)?.[1]?.split(' ').map(Number) ?? [];
+    for (const sums of name.endsWith('-01') ? [all, main] : [all]) {
+      events.forEach((event, index) => sums.set(event, (sums.get(event) ?? 0) + (totals[index] ?? 0)));
+    }
+  }
+  const perRequest = (sums: Map<string, number>, ...events: string[]) => events.reduce((sum, event) => sum + (sums.get(event) ?? 0), 0) / counted;
+  const counts: Counts = { instructions: perRequest(all, 'Ir'), mainThread: perRequest(main, 'Ir') };
+  const format = (value: number) => Math.round(value).toLocaleString('en');
+  let line = `  ${label.padEnd(32)} ${format(counts.instructions).padStart(9)} instructions/request; main thread ${format(counts.mainThread)}`;
+  if (l2 !== null) {
+    // The main thread's: the requests' own path, without the helper threads' compiling and marking.
+    counts.l1Misses = perRequest(main, 'I1mr', 'D1mr', 'D1mw');
+    counts.l2Misses = perRequest(main, 'ILmr', 'DLmr', 'DLmw');
+    counts.mispredicted = perRequest(main, 'Bcm', 'Bim');
+    line += `, its L1 misses ${format(counts.l1Misses)}, L2 misses ${format(counts.l2Misses)}, mispredicted branches ${format(counts.mispredicted)}`;
+  }
+  console.log(line);
+  return counts;
+}
+
+/** The summary line of one comparison: each ratio is bare / Spruce, as in the other scripts. */
+function comparison(label: string, bare: Counts, spruce: Counts): string {
+  let line = `${label}: bare / Spruce instructions per request = ${ratio(bare.instructions, spruce.instructions)} (main thread ${ratio(bare.mainThread, spruce.mainThread)})`;
+  if (l2 !== null) {
+    line += `; main thread's L1 misses ${ratio(bare.l1Misses!, spruce.l1Misses!)}, L2 misses ${ratio(bare.l2Misses!, spruce.l2Misses!)}, mispredicted branches ${ratio(bare.mispredicted!, spruce.mispredicted!)}`;
+  }
+  return line;
 }
 
 const spruceArgs = useTsx ? ['--import', 'tsx', 'src/server.ts'] : ['dist/server.js'];
@@ -134,7 +207,7 @@ for (const target of what) {
         '/',
         '/',
       );
-      lines.push(`${label}: bare / Spruce instructions per request = ${ratio(bare, spruce)}`);
+      lines.push(comparison(label, bare, spruce));
     });
   } else if (target === 'feed' || target === 'feed-postgres') {
     const postgres = target === 'feed-postgres';
@@ -157,7 +230,7 @@ for (const target of what) {
           '/',
           '/',
         );
-        lines.push(`${label}: bare / Spruce instructions per request = ${ratio(bare, spruce)}`);
+        lines.push(comparison(label, bare, spruce));
       }
     });
   } else {
@@ -165,5 +238,5 @@ for (const target of what) {
   }
 }
 
-console.log(`\n${machine()}; ${counted} requests counted after ${warmup} of warm-up; load average now ${loadAverage()}`);
+console.log(`\n${machine()}; ${counted} requests counted after ${warmup} of warm-up${l2 === null ? '' : `; simulated L2 ${l2.description}`}; load average now ${loadAverage()}`);
 for (const line of lines) console.log(line);
