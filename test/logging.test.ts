@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Fastify from 'fastify';
 import pino from 'pino';
-import { BatchedLines, RequestLines, requestCompletedLine } from '../src/http/logging.js';
+import { loadConfig } from '../src/config/config.js';
+import { BatchedLines, RequestLines, loggerOptions, requestCompletedLine } from '../src/http/logging.js';
 
 describe('BatchedLines, the JSON logs’ batching in front of stdout', () => {
   test('holds lines until they reach the batch length, then writes them at once and in order', () => {
@@ -53,9 +54,14 @@ describe('the request line', () => {
     return { lines, stream: { write: (line: string) => lines.push(line) } };
   };
 
-  test("is byte for byte the line pino writes for the same fields, bindings and time", () => {
+  test("is byte for byte the line pino writes for the same fields, bindings and time, with Spruce's logger options", () => {
     const { lines, stream } = capture();
-    const logger = pino({ level: 'info', timestamp: () => `,"time":${time}` }, stream).child({ reqId: 'a1b2c3d4-0000-4000-8000-000000000000' });
+    // The options the server runs with (a formatter or a mixin added there would change pino's line, and fail this),
+    // with only the destination and the clock replaced.
+    const { logger: options } = loggerOptions(loadConfig({ LOG_FORMAT: 'json', LOG_LEVEL: 'info' }));
+    const serverOptions = { ...(options as pino.LoggerOptions & { stream?: unknown }) };
+    delete serverOptions.stream;
+    const logger = pino({ ...serverOptions, timestamp: () => `,"time":${time}` }, stream).child({ reqId: 'a1b2c3d4-0000-4000-8000-000000000000' });
     const bindings = (logger as unknown as Record<symbol, string>)[pino.symbols.chindingsSym]!;
     const cases: [string, string, number, number, string | undefined][] = [
       ['GET', '/todos', 200, 3.2164790034294128, '127.0.0.1'],
