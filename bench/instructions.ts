@@ -31,7 +31,7 @@ import { randomBytes } from 'node:crypto';
 import { freePort } from '../test/helpers/processes.js';
 import { prepare } from './lib/feed-data.js';
 import { loadAverage, machine } from './lib/load.js';
-import { redisUrl, startSpruce, temporaryDirectory, todoListSql, userWithTodos, withPostgresDatabase } from './lib/spruce.js';
+import { headerLinesOf, redisUrl, startSpruce, temporaryDirectory, todoListSql, userWithTodos, withPostgresDatabase } from './lib/spruce.js';
 
 // Counts settle only after about 6,000 requests (the JIT is still tiering up before): measured 1,027k instructions a
 // request after 2,000, 694k after 3,000, 594k after 6,000 and 600k after 12,000 (docs/benchmarks.md, fifth pass).
@@ -40,6 +40,8 @@ const counted = Number(process.env.BENCH_REQUESTS ?? 1000);
 const useTsx = process.env.BENCH_ENTRY === 'tsx';
 const what = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['todos'];
 const cacheSim = process.env.BENCH_CACHE_SIM === '1';
+/** BENCH_BARE_HEADERS=1: on `GET /todos`, also the bare server sending the header lines Spruce sends (see bench/todos.ts). */
+const bareWithHeaders = process.env.BENCH_BARE_HEADERS === '1';
 
 /** This machine's L2 as callgrind's `--LL` option (size,ways,line), from /sys; 1 MB, 8-way when it is not there. */
 function secondLevelCache(): { option: string; description: string } {
@@ -194,20 +196,22 @@ for (const target of what) {
         : {};
       const seeder = await startSpruce({ DATA_DIR: dataDir, ...databaseEnv }, dataDir);
       const user = await userWithTodos(seeder.url, `bench_${randomBytes(3).toString('hex')}`, 20);
+      const spruceHeaderLines = bareWithHeaders ? await headerLinesOf(`${seeder.url}/todos`, { authorization: `Bearer ${user.token}` }) : null;
       await seeder.stop();
       const sql = todoListSql(postgres ? '$1' : '?');
       const label = postgres ? 'GET /todos, PostgreSQL + Redis' : 'GET /todos, embedded SQLite';
       console.log(`${label} (load average ${loadAverage()})`);
       const env = { DATA_DIR: dataDir, RATE_LIMIT_MAX: '10000000', ...databaseEnv };
       const spruce = await countInstructions('spruce', spruceArgs, env, '/health', '/todos', { authorization: `Bearer ${user.token}` });
-      const bare = await countInstructions(
-        postgres ? 'bare node:http + pg' : 'bare node:http + better-sqlite3',
-        bareArgs,
-        { BARE_DB: postgres ? url : path.join(dataDir, 'spruce.db'), BARE_SQL: sql, BARE_PARAMS: JSON.stringify([user.userId]), BARE_WRAP: 'todos' },
-        '/',
-        '/',
-      );
+      const bareEnv = { BARE_DB: postgres ? url : path.join(dataDir, 'spruce.db'), BARE_SQL: sql, BARE_PARAMS: JSON.stringify([user.userId]), BARE_WRAP: 'todos' };
+      const bareLabel = postgres ? 'bare node:http + pg' : 'bare node:http + better-sqlite3';
+      const bare = await countInstructions(bareLabel, bareArgs, bareEnv, '/', '/');
       lines.push(comparison(label, bare, spruce));
+      if (spruceHeaderLines !== null) {
+        const count = Object.keys(spruceHeaderLines).length;
+        const withHeaders = await countInstructions(`${bareLabel}, Spruce's ${count} header lines`, bareArgs, { ...bareEnv, BARE_HEADERS: JSON.stringify(spruceHeaderLines) }, '/', '/');
+        lines.push(comparison(`${label}, against the bare server sending Spruce's ${count} header lines`, withHeaders, spruce));
+      }
     });
   } else if (target === 'feed' || target === 'feed-postgres') {
     const postgres = target === 'feed-postgres';

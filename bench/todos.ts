@@ -8,6 +8,7 @@ import path from 'node:path';
 import { alternate, formatRatio, load, loadAverage, machine, type Comparison } from './lib/load.js';
 import {
   entry,
+  headerLinesOf,
   redisUrl,
   rounds,
   seconds,
@@ -41,6 +42,12 @@ const bareUnnamed = process.env.BENCH_BARE_UNNAMED === '1';
  * much a request log line costs on this machine.
  */
 const fastifyAlone = process.env.BENCH_FASTIFY === '1';
+/**
+ * BENCH_BARE_HEADERS=1 adds the bare server sending, besides its two, the header lines Spruce sent on one GET /todos
+ * (security headers, rate limit, request id): what writing those lines costs node:http itself, which Spruce pays
+ * for protections the issue keeps.
+ */
+const bareWithHeaders = process.env.BENCH_BARE_HEADERS === '1';
 
 async function compare(
   label: string,
@@ -57,6 +64,8 @@ async function compare(
       startBare(bareDatabase(dataDir), todoListSql(placeholder), [user.userId], 'todos', env, logDirectory);
     const bare = await startBareTodos();
     const unnamed = bareUnnamed && dialect === 'postgres' ? await startBareTodos({ BARE_NAMED: '0' }) : null;
+    const spruceHeaderLines = bareWithHeaders ? await headerLinesOf(`${spruce.url}/todos`, { authorization: `Bearer ${user.token}` }) : null;
+    const withHeaders = spruceHeaderLines === null ? null : await startBareTodos({ BARE_HEADERS: JSON.stringify(spruceHeaderLines) });
     const fastify = fastifyAlone ? await startBareTodos({ BARE_FRAMEWORK: 'fastify' }) : null;
     const fastifyLogging = fastifyAlone ? await startBareTodos({ BARE_FRAMEWORK: 'fastify', BARE_LOG: 'info' }, dataDir) : null;
     try {
@@ -71,6 +80,15 @@ async function compare(
       if (unnamed !== null) {
         const lineLabel = `  against the bare server's unnamed statement, ${connections} conns`;
         others.push({ name: 'bare, unnamed statement', server: unnamed, report: (result, s) => formatRatio(lineLabel, s, result) });
+      }
+      if (withHeaders !== null) {
+        const name = `bare, Spruce's ${Object.keys(spruceHeaderLines!).length} header lines`;
+        others.push({
+          name,
+          server: withHeaders,
+          report: (result, s, b) =>
+            [formatRatio(`  the same query, ${connections} conns`, result, b, name), formatRatio(`  against ${name}, ${connections} conns`, s, result)].join('\n'),
+        });
       }
       // The framework's own figures, against the bare server: what is left to Spruce is the gap between them.
       for (const [name, server] of [['Fastify alone', fastify], ['Fastify alone, logging at info', fastifyLogging]] as const) {
@@ -108,6 +126,7 @@ async function compare(
     } finally {
       await bare.stop();
       await unnamed?.stop();
+      await withHeaders?.stop();
       await fastify?.stop();
       await fastifyLogging?.stop();
     }

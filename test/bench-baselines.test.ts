@@ -1,7 +1,8 @@
 /**
  * The bench's baseline server (bench/baselines/bare-server.mjs) answers the same body in each of its forms, so a
  * ratio against any of them compares the same work: bare node:http, Fastify with only the route, and Fastify with
- * its own request logging; on PostgreSQL also with the statement named or unnamed.
+ * its own request logging; on PostgreSQL also with the statement named or unnamed. The form with Spruce's header
+ * lines sends them beside its own.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -57,6 +58,31 @@ describe('bench baseline server', () => {
     const withLines = logs.filter((name) => fs.readFileSync(path.join(directory, name), 'utf8').includes('"msg":"request completed"'));
     assert.equal(logs.length, Object.keys(frontEnds).length);
     assert.equal(withLines.length, 1);
+  });
+
+  it('adds the header lines of BARE_HEADERS to every response, beside its own, with the same body', async () => {
+    const file = path.join(directory, 'headers.db');
+    const database = new Database(file);
+    database.exec(`create table ${table} (id integer primary key, owner text not null, content text not null);
+      insert into ${table} (owner, content) values ('owner-a', 'first'), ('owner-a', 'second, with "quotes"');`);
+    database.close();
+    const lines = { 'x-frame-options': 'SAMEORIGIN', 'x-request-id': 'a-request', 'content-security-policy': "default-src 'none'" };
+    const plain = await startBare(file, sql('?'), ['owner-a'], 'rows');
+    const withLines = await startBare(file, sql('?'), ['owner-a'], 'rows', { BARE_HEADERS: JSON.stringify(lines) });
+    try {
+      const [without, withThem] = await Promise.all([fetch(`${plain.url}/`), fetch(`${withLines.url}/`)]);
+      assert.deepEqual(await withThem.json(), expected);
+      assert.deepEqual(await without.json(), expected);
+      for (const [name, value] of Object.entries(lines)) {
+        assert.equal(withThem.headers.get(name), value, name);
+        assert.equal(without.headers.get(name), null, name);
+      }
+      assert.match(withThem.headers.get('content-type') ?? '', /^application\/json/);
+      assert.equal(withThem.headers.get('content-length'), without.headers.get('content-length'));
+    } finally {
+      await plain.stop();
+      await withLines.stop();
+    }
   });
 
   describe('on PostgreSQL', { skip: process.env.TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, () => {

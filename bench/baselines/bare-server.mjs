@@ -10,6 +10,8 @@
 //   BARE_FRAMEWORK  fastify: serve the same query through Fastify with nothing but the route (no hooks, schemas or
 //               plugins), to show what the framework alone costs against bare node:http
 //   BARE_LOG    with BARE_FRAMEWORK=fastify, a pino level (info): Fastify's own request logging, to standard output
+//   BARE_HEADERS  a JSON object of header lines node:http adds to every response, written as they are (the lines
+//               Spruce sends on the same request: what writing them costs a server that does nothing else)
 import http from 'node:http';
 
 const { PORT, BARE_DB, BARE_SQL, BARE_WRAP } = process.env;
@@ -34,6 +36,8 @@ if (BARE_DB.startsWith('postgres')) {
 }
 
 const bodyOf = (rows) => (BARE_WRAP === undefined ? rows : { [BARE_WRAP]: rows });
+const extraHeaders = JSON.parse(process.env.BARE_HEADERS ?? '{}');
+const hasExtraHeaders = Object.keys(extraHeaders).length > 0;
 
 if (process.env.BARE_FRAMEWORK === 'fastify') {
   const { default: Fastify } = await import('fastify');
@@ -48,7 +52,8 @@ if (process.env.BARE_FRAMEWORK === 'fastify') {
       query().then(
         (rows) => {
           const body = JSON.stringify(bodyOf(rows));
-          response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+          const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) };
+          response.writeHead(200, hasExtraHeaders ? { ...extraHeaders, ...headers } : headers);
           response.end(body);
         },
         (error) => {

@@ -117,6 +117,17 @@ export async function startBare(
   return asServer(await waitUntilServing(spawned, `http://127.0.0.1:${port}`, '/'));
 }
 
+/** Lines node:http writes itself (or the bare server does), so they are not copied from Spruce's response. */
+const linesNodeWrites = new Set(['date', 'connection', 'keep-alive', 'content-length', 'content-type', 'transfer-encoding']);
+
+/** The header lines of one Spruce response to `url`, but those node:http writes itself. */
+export async function headerLinesOf(url: string, headers: Record<string, string>): Promise<Record<string, string>> {
+  const response = await fetch(url, { headers });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+  return Object.fromEntries([...response.headers].filter(([name]) => !linesNodeWrites.has(name)));
+}
+
 /** Sends `body` as JSON and answers the JSON reply; throws on any status but 2xx. */
 export async function json(url: string, method: string, body: unknown, token?: string): Promise<any> {
   const res = await fetch(url, {
