@@ -17,6 +17,15 @@ const table = `bench_rows_${process.pid}`;
 const sql = (placeholder: string) => `select "id", "content" from "${table}" where "owner" = ${placeholder} order by "id"`;
 const expected = { rows: [{ id: 1, content: 'first' }, { id: 2, content: 'second, with "quotes"' }] };
 
+/** A SQLite file holding the rows the baseline answers (owner-a's two) and one of another owner. */
+function sqliteRows(file: string): string {
+  const database = new Database(file);
+  database.exec(`create table ${table} (id integer primary key, owner text not null, content text not null);
+    insert into ${table} (owner, content) values ('owner-a', 'first'), ('owner-a', 'second, with "quotes"'), ('owner-b', 'other');`);
+  database.close();
+  return file;
+}
+
 async function bodyOf(server: Server): Promise<{ contentType: string | null; body: unknown }> {
   const response = await fetch(`${server.url}/`);
   assert.equal(response.status, 200);
@@ -47,11 +56,7 @@ describe('bench baseline server', () => {
   after(() => fs.rmSync(directory, { recursive: true, force: true }));
 
   it('answers the same rows on SQLite through node:http and through Fastify, logging each request only in the logging form', async () => {
-    const file = path.join(directory, 'baseline.db');
-    const database = new Database(file);
-    database.exec(`create table ${table} (id integer primary key, owner text not null, content text not null);
-      insert into ${table} (owner, content) values ('owner-a', 'first'), ('owner-a', 'second, with "quotes"'), ('owner-b', 'other');`);
-    database.close();
+    const file = sqliteRows(path.join(directory, 'baseline.db'));
     await expectSameAnswers(file, '?', frontEnds, directory);
 
     const logs = fs.readdirSync(directory).filter((name) => name.startsWith('bare-'));
@@ -61,11 +66,7 @@ describe('bench baseline server', () => {
   });
 
   it('adds the header lines of BARE_HEADERS to every response, beside its own, with the same body', async () => {
-    const file = path.join(directory, 'headers.db');
-    const database = new Database(file);
-    database.exec(`create table ${table} (id integer primary key, owner text not null, content text not null);
-      insert into ${table} (owner, content) values ('owner-a', 'first'), ('owner-a', 'second, with "quotes"');`);
-    database.close();
+    const file = sqliteRows(path.join(directory, 'headers.db'));
     const lines = { 'x-frame-options': 'SAMEORIGIN', 'x-request-id': 'a-request', 'content-security-policy': "default-src 'none'" };
     const plain = await startBare(file, sql('?'), ['owner-a'], 'rows');
     const withLines = await startBare(file, sql('?'), ['owner-a'], 'rows', { BARE_HEADERS: JSON.stringify(lines) });
