@@ -36,8 +36,15 @@ if (BARE_DB.startsWith('postgres')) {
 }
 
 const bodyOf = (rows) => (BARE_WRAP === undefined ? rows : { [BARE_WRAP]: rows });
-const extraHeaders = JSON.parse(process.env.BARE_HEADERS ?? '{}');
-const hasExtraHeaders = Object.keys(extraHeaders).length > 0;
+// The response's header object, made by one object literal naming every line, as a hand-written server sending
+// those lines would write it. (Spreading the extra lines into a new object on each request made V8 build and
+// migrate the object's shape every time: about 25,000 instructions a request that were charged to the lines.)
+const extraHeaders = Object.entries(JSON.parse(process.env.BARE_HEADERS ?? '{}'));
+const headersOf = new Function(
+  'contentLength',
+  `return { ${extraHeaders.map(([name, value]) => `${JSON.stringify(name)}: ${JSON.stringify(value)}, `).join('')}` +
+    `'content-type': 'application/json; charset=utf-8', 'content-length': contentLength };`,
+);
 
 if (process.env.BARE_FRAMEWORK === 'fastify') {
   const { default: Fastify } = await import('fastify');
@@ -52,8 +59,7 @@ if (process.env.BARE_FRAMEWORK === 'fastify') {
       query().then(
         (rows) => {
           const body = JSON.stringify(bodyOf(rows));
-          const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) };
-          response.writeHead(200, hasExtraHeaders ? { ...extraHeaders, ...headers } : headers);
+          response.writeHead(200, headersOf(Buffer.byteLength(body)));
           response.end(body);
         },
         (error) => {
