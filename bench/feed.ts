@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pageSize, prepare } from './lib/feed-data.js';
 import { summarizeProfile } from './lib/profile-summary.js';
 import { alternate, formatRatio, load, loadAverage, machine } from './lib/load.js';
-import { rounds, seconds, startBare, startSpruce, temporaryDirectory, userWithTodos, withPostgresDatabase } from './lib/spruce.js';
+import { rounds, seconds, startBare, startSpruce, temporaryDirectory, userWithTodos, withMigratedPostgresDatabase } from './lib/spruce.js';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const dialects = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['sqlite', 'postgres'];
@@ -69,7 +69,7 @@ for (const dialect of dialects) {
       summary.push(...(await compare('sqlite', { DATA_DIR: dataDir }, path.join(dataDir, 'spruce.db'), dataDir)));
     } else {
       summary.push(
-        ...(await withPostgresDatabase((url) => compare('postgres', { DATA_DIR: dataDir, DATABASE_URL: url, MIGRATE_ON_START: 'true' }, url, dataDir))),
+        ...(await withMigratedPostgresDatabase((url) => compare('postgres', { DATA_DIR: dataDir, DATABASE_URL: url }, url, dataDir))),
       );
     }
   } finally {

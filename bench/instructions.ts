@@ -31,7 +31,7 @@ import { randomBytes } from 'node:crypto';
 import { freePort } from '../test/helpers/processes.js';
 import { prepare } from './lib/feed-data.js';
 import { loadAverage, machine } from './lib/load.js';
-import { headerLinesOf, redisUrl, startSpruce, temporaryDirectory, todoListSql, userWithTodos, withPostgresDatabase } from './lib/spruce.js';
+import { headerLinesOf, redisUrl, startSpruce, temporaryDirectory, todoListSql, userWithTodos, withMigratedPostgresDatabase } from './lib/spruce.js';
 
 // Counts settle only after about 6,000 requests (the JIT is still tiering up before): measured 1,027k instructions a
 // request after 2,000, 694k after 3,000, 594k after 6,000 and 600k after 12,000 (docs/benchmarks.md, fifth pass).
@@ -181,8 +181,8 @@ const spruceArgs = useTsx ? ['--import', 'tsx', 'src/server.ts'] : ['dist/server
 const lines: string[] = [];
 
 const bareArgs = ['bench/baselines/bare-server.mjs'];
-/** A fresh PostgreSQL database's URL for `work`, or '' for SQLite (each run's own data folder). */
-const withDatabase = (postgres: boolean, work: (url: string) => Promise<void>) => (postgres ? withPostgresDatabase(work) : work(''));
+/** A fresh PostgreSQL database's URL for `work`, migrated as production migrates it (withMigratedPostgresDatabase), or '' for SQLite (each run's own data folder). */
+const withDatabase = (postgres: boolean, work: (url: string) => Promise<void>) => (postgres ? withMigratedPostgresDatabase(work) : work(''));
 const ratio = (bare: number, spruce: number) => (bare / spruce).toFixed(2);
 
 for (const target of what) {
@@ -192,7 +192,7 @@ for (const target of what) {
       // Seeded by a normal process (argon2id under valgrind would take minutes), then served from the same data.
       const dataDir = temporaryDirectory();
       const databaseEnv: Record<string, string> = postgres
-        ? { DATABASE_URL: url, MIGRATE_ON_START: 'true', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:` }
+        ? { DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:` }
         : {};
       const seeder = await startSpruce({ DATA_DIR: dataDir, ...databaseEnv }, dataDir);
       const user = await userWithTodos(seeder.url, `bench_${randomBytes(3).toString('hex')}`, 20);
@@ -217,7 +217,7 @@ for (const target of what) {
     const postgres = target === 'feed-postgres';
     await withDatabase(postgres, async (url) => {
       const dataDir = temporaryDirectory();
-      const env: Record<string, string> = { DATA_DIR: dataDir, RATE_LIMIT_MAX: '10000000', ...(postgres ? { DATABASE_URL: url, MIGRATE_ON_START: 'true' } : {}) };
+      const env: Record<string, string> = { DATA_DIR: dataDir, RATE_LIMIT_MAX: '10000000', ...(postgres ? { DATABASE_URL: url } : {}) };
       const prepared = await prepare(env, postgres ? 'postgres' : 'sqlite');
       const seeder = await startSpruce(env, dataDir);
       const user = await userWithTodos(seeder.url, `bench_${randomBytes(3).toString('hex')}`, 0);

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { load, loadAverage, machine, type LoadResult, formatResult } from './lib/load.js';
-import { redisUrl, rounds, seconds, startSpruce, temporaryDirectory, userWithTodos, withPostgresDatabase, type Server } from './lib/spruce.js';
+import { redisUrl, rounds, seconds, startSpruce, temporaryDirectory, userWithTodos, withMigratedPostgresDatabase, type Server } from './lib/spruce.js';
 import { median } from './lib/median.js';
 
 const dialect = process.argv[2] ?? 'sqlite';
@@ -71,8 +71,8 @@ async function measure(env: Record<string, string>): Promise<string[]> {
 
 const lines =
   dialect === 'postgres'
-    ? await withPostgresDatabase((url) =>
-        measure({ DATABASE_URL: url, MIGRATE_ON_START: 'true', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:` }),
+    ? await withMigratedPostgresDatabase((url) =>
+        measure({ DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:` }),
       )
     : await measure({});
 console.log(`\n${machine()}; ${rounds} rounds of ${seconds} s; load average now ${loadAverage()}`);

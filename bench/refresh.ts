@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { cpuMicros, loadAverage, machine } from './lib/load.js';
-import { redisUrl, seconds, startSpruce, temporaryDirectory, userWithTodos, withPostgresDatabase } from './lib/spruce.js';
+import { redisUrl, seconds, startSpruce, temporaryDirectory, userWithTodos, withMigratedPostgresDatabase } from './lib/spruce.js';
 
 const dialect = process.argv[2] ?? 'sqlite';
 const connections = 20;
@@ -74,6 +74,6 @@ async function measure(env: Record<string, string>): Promise<string> {
 console.log(`machine: ${machine()}; load average ${loadAverage()}`);
 const line =
   dialect === 'postgres'
-    ? await withPostgresDatabase((url) => measure({ DATABASE_URL: url, MIGRATE_ON_START: 'true', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `spruce-bench-${randomBytes(3).toString('hex')}:` }))
+    ? await withMigratedPostgresDatabase((url) => measure({ DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `spruce-bench-${randomBytes(3).toString('hex')}:` }))
     : await measure({});
 console.log(line);

@@ -4,14 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { formatResult, load, loadAverage, machine } from './lib/load.js';
-import { redisUrl, seconds, startSpruce, temporaryDirectory, userWithTodos, withPostgresDatabase } from './lib/spruce.js';
+import { redisUrl, seconds, startSpruce, temporaryDirectory, userWithTodos, withMigratedPostgresDatabase } from './lib/spruce.js';
 
-const lines = await withPostgresDatabase(async (url) => {
+const lines = await withMigratedPostgresDatabase(async (url) => {
   const dataDir = temporaryDirectory();
   const env = {
     DATA_DIR: dataDir,
     DATABASE_URL: url,
-    MIGRATE_ON_START: 'true',
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:`,
     // Both processes must accept the same tokens.

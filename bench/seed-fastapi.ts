@@ -19,7 +19,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { alternate, formatCpu, load, loadAverage, machine, type Comparison } from './lib/load.js';
-import { asServer, entry, json, redisUrl, rounds, seconds, startSpruce, temporaryDirectory, userWithTodos, withPostgresDatabase, type Server } from './lib/spruce.js';
+import { asServer, entry, json, redisUrl, rounds, seconds, startSpruce, temporaryDirectory, userWithTodos, withMigratedPostgresDatabase, withPostgresDatabase, type Server } from './lib/spruce.js';
 import { freePort, spawnCommand, waitUntilServing } from '../test/helpers/processes.js';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -145,11 +145,11 @@ console.log(
 const summary: string[] = [];
 for (const dialect of dialects) {
   if (dialect === 'postgres') {
-    const lines = await withPostgresDatabase((spruceUrl) =>
+    const lines = await withMigratedPostgresDatabase((spruceUrl) =>
       withPostgresDatabase((seedUrl) =>
         compare(
           `GET /todos, PostgreSQL + Redis (${entry})`,
-          { DATABASE_URL: spruceUrl, MIGRATE_ON_START: 'true', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:` },
+          { DATABASE_URL: spruceUrl, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:` },
           // SQLAlchemy names the driver in the scheme; the database is the fresh one withPostgresDatabase made.
           seedUrl.replace(/^postgres(ql)?:/, 'postgresql+psycopg2:'),
         ),

@@ -17,7 +17,7 @@ import {
   temporaryDirectory,
   todoListSql,
   userWithTodos,
-  withPostgresDatabase,
+  withMigratedPostgresDatabase,
   type Server,
 } from './lib/spruce.js';
 
@@ -141,11 +141,11 @@ for (const dialect of dialects) {
     summary.push(await compare(`GET /todos, embedded SQLite (${entry})`, 'sqlite', {}, (dataDir) => path.join(dataDir, 'spruce.db'), '?'));
   } else {
     summary.push(
-      await withPostgresDatabase((url) =>
+      await withMigratedPostgresDatabase((url) =>
         compare(
           `GET /todos, PostgreSQL + Redis (${entry})`,
           'postgres',
-          { DATABASE_URL: url, MIGRATE_ON_START: 'true', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:` },
+          { DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:` },
           () => url,
           '$1',
         ),

@@ -41,6 +41,21 @@ export async function withPostgresDatabase<T>(work: (url: string) => Promise<T>)
   }
 }
 
+/**
+ * withPostgresDatabase with Spruce's schema already in place, migrated by the command `npm run migrate` runs, in a
+ * process of its own: as production runs it (MIGRATE_ON_START is off by default on PostgreSQL). A server that runs
+ * the migrations itself at start-up spends about a tenth more CPU on every request for the rest of its life on
+ * Node 20, because V8's inline caches for process.nextTick's tick objects go megamorphic during those migrations
+ * (docs/benchmarks.md, thirteenth pass); the benchmarks measure the server as it is deployed.
+ */
+export function withMigratedPostgresDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
+  return withPostgresDatabase(async (url) => {
+    const migrate = spawnCommand(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate'], { DATABASE_URL: url });
+    if ((await migrate.exited) !== 0) throw new Error(`migrations failed:\n${migrate.output()}`);
+    return work(url);
+  });
+}
+
 export interface Server extends ApiProcess {
   pid: number;
   stop(): Promise<void>;
