@@ -181,7 +181,10 @@ const spruceArgs = useTsx ? ['--import', 'tsx', 'src/server.ts'] : ['dist/server
 const lines: string[] = [];
 
 const bareArgs = ['bench/baselines/bare-server.mjs'];
-/** A fresh PostgreSQL database's URL for `work`, migrated as production migrates it (withMigratedPostgresDatabase), or '' for SQLite (each run's own data folder). */
+/**
+ * A fresh PostgreSQL database's URL for `work`, migrated as production migrates it (withMigratedPostgresDatabase), or
+ * '' for SQLite (each run's own data folder).
+ */
 const withDatabase = (postgres: boolean, work: (url: string) => Promise<void>) => (postgres ? withMigratedPostgresDatabase(work) : work(''));
 const ratio = (bare: number, spruce: number) => (bare / spruce).toFixed(2);
 
