@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, spawnCommand, waitUntilServing, type ApiProcess } from '../../test/helpers/processes.js';
+import { freePort, spawnCommand, spawnEntry, waitUntilServing, type ApiProcess } from '../../test/helpers/processes.js';
 
 export const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -50,7 +50,7 @@ export async function withPostgresDatabase<T>(work: (url: string) => Promise<T>)
  */
 export function withMigratedPostgresDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
   return withPostgresDatabase(async (url) => {
-    const migrate = spawnCommand(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate'], { DATABASE_URL: url });
+    const migrate = spawnEntry('src/cli.ts', ['migrate'], { DATABASE_URL: url });
     if ((await migrate.exited) !== 0) throw new Error(`migrations failed:\n${migrate.output()}`);
     return work(url);
   });
